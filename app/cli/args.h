@@ -1,0 +1,45 @@
+#pragma once
+// A small declarative option parser for the CLI subcommands: each command declares its
+// options (with help text), parse() fills them and prints --help.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace srs::cli {
+
+class Args {
+ public:
+  Args(std::string command, std::string summary, std::string usage);
+
+  void flag(const std::string& name, const std::string& help);
+  void option(const std::string& name, const std::string& value_name, const std::string& help,
+              const std::string& default_value = "");
+  void positional(const std::string& name, const std::string& help);
+  // Options that every command accepts: --threads, --device, --json, --quiet.
+  void common();
+
+  // Returns false when --help was printed. Throws srs::Error on unknown or missing arguments.
+  bool parse(const std::vector<std::string>& argv);
+
+  bool has(const std::string& name) const;
+  std::string get(const std::string& name) const;  // "" when unset and no default
+  int64_t get_int(const std::string& name) const;
+  double get_double(const std::string& name) const;
+  bool flag_set(const std::string& name) const;
+  std::string help_text() const;
+
+ private:
+  struct Spec {
+    std::string name, value_name, help, default_value;
+    bool is_flag = false;
+    bool is_positional = false;
+  };
+  const Spec* find(const std::string& name) const;
+
+  std::string command_, summary_, usage_;
+  std::vector<Spec> specs_;
+  std::map<std::string, std::string> values_;
+};
+
+}  // namespace srs::cli

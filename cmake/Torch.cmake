@@ -1,0 +1,9 @@
+# Finds LibTorch: Debian's libtorch-dev (CPU) by default, or a CUDA build from
+# `python3 -c 'import torch;print(torch.utils.cmake_prefix_path)'` passed as CMAKE_PREFIX_PATH.
+find_package(Torch REQUIRED)
+# TorchConfig puts -D_GLIBCXX_USE_CXX11_ABI and friends into TORCH_CXX_FLAGS.
+separate_arguments(SRS_TORCH_CXX_FLAGS UNIX_COMMAND "${TORCH_CXX_FLAGS}")
+add_library(srs_torch INTERFACE)
+target_link_libraries(srs_torch INTERFACE ${TORCH_LIBRARIES})
+target_include_directories(srs_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
+target_compile_options(srs_torch INTERFACE ${SRS_TORCH_CXX_FLAGS})
