@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/resource.h>
+
 #include <filesystem>
 
 #include "test_paths.h"
@@ -34,9 +37,30 @@ TEST(AtomicFile, AbandonedWriteKeepsOriginal) {
   EXPECT_EQ(entries, 1);
 }
 
+// A full disk, emulated with a file-size limit: write() fails with EFBIG exactly as it
+// would fail with ENOSPC, and the original file must survive untouched.
 TEST(AtomicFile, FullDiskIsAClearErrorAndKeepsOriginal) {
-  if (!fs::exists("/dev/full")) GTEST_SKIP() << "/dev/full is absent on this system (outside the project)";
-  // /dev/full cannot be the rename target, so emulate a full disk by writing through a
-  // file whose writes fail: a temp file in a read-only location fails at creation instead.
-  EXPECT_THROW(srs::AtomicFile("/proc/srs-no-such-dir/x"), srs::Error);
+  const std::string path = srs::test::temp_dir() + "/big.bin";
+  srs::write_file_atomic(path, "original");
+  struct rlimit old {};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+  struct sigaction ignore {}, previous {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGXFSZ, &ignore, &previous);
+  struct rlimit small = old;
+  small.rlim_cur = 4096;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  std::string message;
+  try {
+    srs::AtomicFile f(path);
+    f.write(std::string(1 << 20, 'x'));
+    f.commit();
+  } catch (const srs::Error& e) {
+    message = e.what();
+  }
+  setrlimit(RLIMIT_FSIZE, &old);
+  sigaction(SIGXFSZ, &previous, nullptr);
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_NE(message.find("original file is unchanged"), std::string::npos) << message;
+  EXPECT_EQ(srs::read_file(path), "original");
 }
