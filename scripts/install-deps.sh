@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git python3
+  build-essential cmake ninja-build ccache pkg-config git python3 python3-pip
+  clang libclang-rt-dev               # libFuzzer targets (tests/fuzz)
   libtorch-dev libopenblas0-openmp   # LibTorch 1.13 (CPU); OpenMP OpenBLAS, else matmul runs on reference BLAS
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libhdf5-dev
