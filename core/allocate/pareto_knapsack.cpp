@@ -1,0 +1,256 @@
+#include "allocate/pareto_knapsack.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "util/error.h"
+
+namespace srs {
+
+namespace {
+
+struct State {
+  int64_t units;
+  double loss;
+  uint32_t parent;
+  uint8_t choice;
+};
+
+// Merges the sorted Pareto list `a` with the previous stage shifted by one choice
+// (units + shift, loss + add), dropping totals above `cap`, states whose bound exceeds the
+// threshold (loss + lambda_unit * units > threshold), and every state that is not strictly
+// better than all cheaper ones. Both inputs are sorted by units with strictly decreasing
+// loss, so one linear pass suffices.
+void merge_prune(const std::vector<State>& a, const std::vector<int64_t>& prev_units,
+                 const std::vector<double>& prev_loss, int64_t shift, double add, uint8_t choice, int64_t cap,
+                 double lambda_unit, double threshold, std::vector<State>& out) {
+  out.clear();
+  const size_t n_prev = static_cast<size_t>(
+      std::upper_bound(prev_units.begin(), prev_units.end(), cap - shift) - prev_units.begin());
+  size_t i = 0, j = 0;
+  double best = std::numeric_limits<double>::infinity();
+  while (i < a.size() || j < n_prev) {
+    State s;
+    bool take_a;
+    if (j >= n_prev) {
+      take_a = true;
+    } else if (i >= a.size()) {
+      take_a = false;
+    } else {
+      const int64_t uj = prev_units[j] + shift;
+      take_a = a[i].units < uj || (a[i].units == uj && a[i].loss <= prev_loss[j] + add);
+    }
+    if (take_a) {
+      s = a[i++];
+    } else {
+      s = State{prev_units[j] + shift, prev_loss[j] + add, static_cast<uint32_t>(j), choice};
+      ++j;
+    }
+    if (s.loss < best) {
+      best = s.loss;
+      // A state failing the bound is still a valid dominator (it updated `best`): any later,
+      // dearer and worse state has an even larger bound.
+      if (s.loss + lambda_unit * static_cast<double>(s.units) <= threshold) out.push_back(s);
+    }
+  }
+}
+
+void check_items(const std::vector<KnapsackItem>& items) {
+  for (size_t s = 0; s < items.size(); ++s) {
+    if (items[s].empty() || items[s].size() > 255)
+      throw Error("bit allocation: item " + std::to_string(s) + " has " + std::to_string(items[s].size()) +
+                  " choices; expected 1 to 255");
+    for (const auto& c : items[s]) {
+      if (c.bits <= 0) throw Error("bit allocation: item " + std::to_string(s) + " has a non-positive bit cost");
+      if (!std::isfinite(c.loss)) throw Error("bit allocation: item " + std::to_string(s) + " has a non-finite loss");
+    }
+  }
+}
+
+int64_t cheapest_bits(const KnapsackItem& item) {
+  int64_t lo = item[0].bits;
+  for (const auto& c : item) lo = std::min(lo, c.bits);
+  return lo;
+}
+
+// The choice minimizing loss + lambda * bits (ties: fewer bits).
+int relaxed_choice(const KnapsackItem& item, double lambda) {
+  int best = 0;
+  for (size_t k = 1; k < item.size(); ++k) {
+    const double a = item[k].loss + lambda * static_cast<double>(item[k].bits);
+    const double b = item[best].loss + lambda * static_cast<double>(item[best].bits);
+    if (a < b || (a == b && item[k].bits < item[best].bits)) best = static_cast<int>(k);
+  }
+  return best;
+}
+
+int64_t relaxed_bits(const std::vector<KnapsackItem>& items, double lambda) {
+  int64_t total = 0;
+  for (const auto& item : items) total += item[relaxed_choice(item, lambda)].bits;
+  return total;
+}
+
+}  // namespace
+
+ParetoKnapsack::ParetoKnapsack(const std::vector<KnapsackItem>& items, int64_t max_bits)
+    : ParetoKnapsack(items, max_bits, nullptr) {}
+
+ParetoKnapsack::ParetoKnapsack(const std::vector<KnapsackItem>& items, int64_t max_bits, const Bound* bound) {
+  check_items(items);
+  std::vector<int64_t> cheapest(items.size());
+  for (size_t s = 0; s < items.size(); ++s) {
+    cheapest[s] = cheapest_bits(items[s]);
+    base_ += cheapest[s];
+  }
+  int64_t g = 0;
+  for (size_t s = 0; s < items.size(); ++s)
+    for (const auto& c : items[s]) g = std::gcd(g, c.bits - cheapest[s]);
+  unit_ = g > 0 ? g : 1;
+
+  offset_.push_back(0);
+  if (max_bits < base_) {  // nothing fits; every stage stays empty
+    offset_.resize(items.size() + 1, 0);
+    return;
+  }
+  const int64_t cap = (max_bits - base_) / unit_;
+  const double lambda_unit = bound ? bound->lambda * static_cast<double>(unit_) : 0.0;
+
+  units_ = {0};
+  loss_ = {0.0};
+  std::vector<State> merged, scratch;
+  for (size_t s = 0; s < items.size(); ++s) {
+    const double threshold = bound ? bound->threshold[s] : std::numeric_limits<double>::infinity();
+    merged.clear();
+    for (size_t k = 0; k < items[s].size(); ++k) {
+      const auto& c = items[s][k];
+      merge_prune(merged, units_, loss_, (c.bits - cheapest[s]) / unit_, c.loss, static_cast<uint8_t>(k), cap,
+                  lambda_unit, threshold, scratch);
+      merged.swap(scratch);
+    }
+    units_.resize(merged.size());
+    loss_.resize(merged.size());
+    for (size_t i = 0; i < merged.size(); ++i) {
+      units_[i] = merged[i].units;
+      loss_[i] = merged[i].loss;
+      parent_.push_back(merged[i].parent);
+      choice_.push_back(merged[i].choice);
+    }
+    offset_.push_back(parent_.size());
+  }
+}
+
+std::ptrdiff_t ParetoKnapsack::best_within(int64_t budget) const {
+  if (units_.empty() || budget < base_) return -1;
+  const int64_t u = (budget - base_) / unit_;
+  const auto it = std::upper_bound(units_.begin(), units_.end(), u);
+  return static_cast<std::ptrdiff_t>(it - units_.begin()) - 1;
+}
+
+std::vector<int> ParetoKnapsack::choices(size_t i) const {
+  const size_t n = offset_.size() - 1;
+  std::vector<int> out(n);
+  size_t idx = i;
+  for (size_t s = n; s-- > 0;) {
+    out[s] = choice_[offset_[s] + idx];
+    idx = parent_[offset_[s] + idx];
+  }
+  return out;
+}
+
+std::optional<KnapsackSolution> solve_knapsack(const std::vector<KnapsackItem>& items, int64_t budget) {
+  check_items(items);
+  const size_t n = items.size();
+  int64_t min_total = 0;
+  for (const auto& item : items) min_total += cheapest_bits(item);
+  if (budget < min_total) return std::nullopt;
+
+  auto evaluate = [&](const std::vector<int>& pick) {
+    KnapsackSolution sol;
+    sol.choices = pick;
+    for (size_t s = 0; s < n; ++s) {
+      sol.bits += items[s][pick[s]].bits;
+      sol.loss += items[s][pick[s]].loss;
+    }
+    return sol;
+  };
+  auto relaxed = [&](double lambda) {
+    std::vector<int> pick(n);
+    for (size_t s = 0; s < n; ++s) pick[s] = relaxed_choice(items[s], lambda);
+    return pick;
+  };
+
+  // The unconstrained optimum fits: nothing to search.
+  if (relaxed_bits(items, 0.0) <= budget) return evaluate(relaxed(0.0));
+
+  // Smallest lambda whose relaxed selection fits, by doubling then bisection.
+  double hi = 1e-300;
+  while (relaxed_bits(items, hi) > budget) hi *= 2;  // terminates: large lambda picks the cheapest choices
+  double lo = hi / 2;
+  if (hi == 1e-300) lo = 0;
+  for (int it = 0; it < 200 && lo < hi; ++it) {
+    const double mid = lo + (hi - lo) / 2;
+    if (mid <= lo || mid >= hi) break;
+    (relaxed_bits(items, mid) <= budget ? hi : lo) = mid;
+  }
+  const double lambda = hi;
+
+  // Feasible upper bound: the relaxed selection, then single-item upgrades while they fit.
+  KnapsackSolution upper = evaluate(relaxed(lambda));
+  for (bool improved = true; improved;) {
+    improved = false;
+    for (size_t s = 0; s < n; ++s) {
+      const auto& cur = items[s][upper.choices[s]];
+      int best = upper.choices[s];
+      double gain = 0;
+      for (size_t k = 0; k < items[s].size(); ++k) {
+        const auto& c = items[s][k];
+        if (upper.bits - cur.bits + c.bits <= budget && cur.loss - c.loss > gain) {
+          gain = cur.loss - c.loss;
+          best = static_cast<int>(k);
+        }
+      }
+      if (best != upper.choices[s]) {
+        upper.bits += items[s][best].bits - cur.bits;
+        upper.loss -= gain;
+        upper.choices[s] = best;
+        improved = true;
+      }
+    }
+  }
+
+  // threshold[s] for states after item s, in terms of loss + lambda * (bits above the
+  // cheapest choices of items 0..s); see the header. The slack absorbs rounding in the sums.
+  double magnitude = std::fabs(upper.loss) + std::fabs(lambda * static_cast<double>(budget));
+  ParetoKnapsack::Bound bound;
+  bound.lambda = lambda;
+  bound.threshold.resize(n);
+  double suffix = 0;  // sum_{j > s} min_k (loss + lambda * bits)
+  for (size_t s = n; s-- > 0;) {
+    magnitude += std::fabs(suffix);
+    bound.threshold[s] = suffix;
+    double m = std::numeric_limits<double>::infinity();
+    for (const auto& c : items[s]) m = std::min(m, c.loss + lambda * static_cast<double>(c.bits));
+    suffix += m;
+  }
+  const double slack = 1e-9 * magnitude + 1e-300;
+  int64_t prefix_cheapest = 0;
+  for (size_t s = 0; s < n; ++s) {
+    prefix_cheapest += cheapest_bits(items[s]);
+    bound.threshold[s] = upper.loss + slack + lambda * static_cast<double>(budget - prefix_cheapest) -
+                         bound.threshold[s];
+  }
+
+  const ParetoKnapsack dp(items, budget, &bound);
+  const std::ptrdiff_t at = dp.best_within(budget);
+  if (at < 0 || dp.loss(static_cast<size_t>(at)) >= upper.loss) {
+    upper.states_kept = dp.states_kept();
+    return upper;  // the greedy selection was already optimal
+  }
+  KnapsackSolution sol = evaluate(dp.choices(static_cast<size_t>(at)));
+  sol.states_kept = dp.states_kept();
+  return sol;
+}
+
+}  // namespace srs
