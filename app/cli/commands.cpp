@@ -2,8 +2,14 @@
 
 namespace srs::cli {
 
+int cmd_info(const Argv& args);
+int cmd_tokenize(const Argv& args);
+
 const std::vector<Command>& commands() {
-  static const std::vector<Command> table = {};
+  static const std::vector<Command> table = {
+      {"info", "show a model's architecture, size, tensor types and tokenizer", cmd_info},
+      {"tokenize", "text to token ids and back with the model's tokenizer", cmd_tokenize},
+  };
   return table;
 }
 

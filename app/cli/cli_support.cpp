@@ -1,0 +1,52 @@
+#include "cli/cli_support.h"
+
+#include <ATen/Parallel.h>
+
+#include <cstdio>
+#include <thread>
+
+namespace srs::cli {
+
+int apply_threads(const Args& args) {
+  int n = static_cast<int>(std::thread::hardware_concurrency());
+  if (!args.get("threads").empty()) n = static_cast<int>(args.get_int("threads"));
+  if (n < 1) n = 1;
+  at::set_num_threads(n);
+  return n;
+}
+
+std::string format_seconds(double s) {
+  char buf[32];
+  const int total = static_cast<int>(s + 0.5);
+  if (total >= 3600)
+    std::snprintf(buf, sizeof(buf), "%dh%02dm", total / 3600, (total / 60) % 60);
+  else
+    std::snprintf(buf, sizeof(buf), "%dm%02ds", total / 60, total % 60);
+  return buf;
+}
+
+void ProgressPrinter::operator()(const Progress& p) {
+  if (quiet_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (p.stage != stage_) {  // a new stage restarts the clock the ETA is based on
+    if (printed_) std::fputc('\n', stderr);
+    stage_ = p.stage;
+    start_ = now;
+    printed_ = false;
+  }
+  const bool last = p.total > 0 && p.done >= p.total;
+  if (!last && printed_ && now - last_ < std::chrono::milliseconds(200)) return;
+  last_ = now;
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  std::string eta = "--";
+  if (p.done > 0 && p.total > 0) eta = format_seconds(elapsed * static_cast<double>(p.total - p.done) / p.done);
+  std::fprintf(stderr, "\r%-16s %lld/%lld  %s elapsed  ETA %s  %s\x1b[K", p.stage.c_str(), static_cast<long long>(p.done),
+               static_cast<long long>(p.total), format_seconds(elapsed).c_str(), eta.c_str(), p.message.c_str());
+  printed_ = true;
+}
+
+ProgressPrinter::~ProgressPrinter() {
+  if (printed_) std::fputc('\n', stderr);
+}
+
+}  // namespace srs::cli
