@@ -1,0 +1,34 @@
+#pragma once
+// The splitting steps that run before BPE: the pre-tokenizer regexes of HF tokenizers,
+// implemented as hand-written matchers over code points (std::regex has no \p{L}).
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace srs {
+
+enum class SplitRule {
+  // 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+  (GPT-2, ByteLevel)
+  kGpt2,
+  // (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|
+  // \s*[\r\n]+|\s+(?!\S)|\s+  (LLaMA-3)
+  kLlama3,
+  // As kLlama3 with \p{N} instead of \p{N}{1,3} (Qwen2)
+  kQwen2,
+  kDigitsIndividual,  // HF Digits(individual_digits=true): every \p{N} on its own
+  kDigitsContiguous,  // HF Digits(individual_digits=false): runs of \p{N}
+};
+
+// Applies the rules in order, each to every piece the previous ones produced (as HF's
+// Sequence pre-tokenizer does). Pieces are views into text, in order, covering all of it.
+std::vector<std::string_view> pre_tokenize(std::string_view text, const std::vector<SplitRule>& rules);
+
+// The split rules for a GGUF tokenizer.ggml.pre name (as llama.cpp maps them); an empty name
+// means "default". Unknown names are an srs::Error listing the known ones.
+std::vector<SplitRule> split_rules_for_gguf_pre(const std::string& pre);
+
+// The rule whose regex is exactly `pattern` (the Split pre-tokenizer of a tokenizer.json), or
+// false when it is none we know.
+bool split_rule_for_regex(const std::string& pattern, SplitRule* rule);
+
+}  // namespace srs
