@@ -1,0 +1,54 @@
+#include "project/project_check.h"
+
+namespace srs {
+
+namespace {
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return "[" + s + "]";
+}
+
+}  // namespace
+
+ProjectCheck check_project(const Project& project, const ModelFingerprint& model,
+                           const CalibrationSettings& calibration) {
+  ProjectCheck r;
+  const auto& pm = project.model;
+  if (pm.file_size != model.file_size) {
+    r.model_changed = true;
+    r.changes.push_back("model file size: project " + std::to_string(pm.file_size) + " bytes, now " +
+                        std::to_string(model.file_size));
+  }
+  if (pm.header_hash != model.header_hash) {
+    r.model_changed = true;
+    r.changes.push_back("model header hash: project " + pm.header_hash + ", now " + model.header_hash);
+  }
+  if (pm.path != model.path) {
+    r.model_moved = !r.model_changed;
+    r.changes.push_back("model path: project " + pm.path + ", now " + model.path);
+  }
+  const auto& pc = project.calibration;
+  auto setting = [&](const char* what, int64_t was, int64_t now) {
+    if (was == now) return;
+    r.calibration_changed = true;
+    r.changes.push_back(std::string("calibration ") + what + ": project " + std::to_string(was) + ", now " +
+                        std::to_string(now));
+  };
+  if (pc.files != calibration.files) {
+    r.calibration_changed = true;
+    r.changes.push_back("calibration files: project " + join(pc.files) + ", now " + join(calibration.files));
+  }
+  setting("nsamples", pc.nsamples, calibration.nsamples);
+  setting("seqlen", pc.seqlen, calibration.seqlen);
+  setting("seed", pc.seed, calibration.seed);
+  setting("batch size", pc.batch_size, calibration.batch_size);
+  if (pc.token_hash != calibration.token_hash) {
+    r.calibration_changed = true;
+    r.changes.push_back("calibration token hash: project " + pc.token_hash + ", now " + calibration.token_hash);
+  }
+  return r;
+}
+
+}  // namespace srs
