@@ -311,7 +311,6 @@ void GgufFile::parse() {
   data_offset_ = (static_cast<uint64_t>(c.pos()) + alignment_ - 1) / alignment_ * alignment_;
   const uint64_t data_size = data_offset_ <= size_ ? size_ - data_offset_ : 0;
   for (const GgufTensorInfo& t : tensors_) {
-    if (t.nbytes == 0) continue;
     if (t.offset > data_size || t.nbytes > data_size - t.offset) {
       throw Error(path_ + ": tensor '" + t.name + "': its data (" + std::to_string(t.nbytes) + " bytes at offset " +
                   std::to_string(t.offset) + " of the data section) runs past the end of the file (" +

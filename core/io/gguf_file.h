@@ -94,7 +94,10 @@ class GgufFile {
   const std::vector<GgufTensorInfo>& tensors() const { return tensors_; }
   const GgufTensorInfo* find_tensor(const std::string& name) const;  // nullptr when absent
   const GgufTensorInfo& tensor(const std::string& name) const;       // throws when absent
-  const uint8_t* tensor_data(const GgufTensorInfo& t) const { return data_ + data_offset_ + t.offset; }
+  // The tensor's first byte (any valid pointer for a tensor of zero bytes).
+  const uint8_t* tensor_data(const GgufTensorInfo& t) const {
+    return t.nbytes == 0 ? data_ : data_ + data_offset_ + t.offset;
+  }
   // Decodes the whole tensor into `out` (t.numel floats). Throws naming the file and tensor
   // when its type has no decoder here (IQ*, TQ*, integer types, ...).
   void read_f32(const GgufTensorInfo& t, float* out) const;

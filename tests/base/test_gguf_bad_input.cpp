@@ -188,6 +188,9 @@ TEST(GgufBadInput, TensorDataOutOfRange) {
   GgufBuilder c;
   c.tensor("wrap.weight", {8}, 0, std::string(32, '\0'), int64_t{0x7fffffffffffffe0});
   expect_parse_error(c.bytes(), {"wrap.weight", "past the end"});
+  GgufBuilder empty;  // no bytes, but its offset must still lie in the file (found by fuzz_gguf)
+  empty.tensor("empty.weight", {0}, 0, "", 1 << 20);
+  expect_parse_error(empty.bytes(), {"empty.weight", "past the end"});
 }
 
 TEST(GgufBadInput, MisalignedOffset) {
