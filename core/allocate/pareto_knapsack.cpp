@@ -220,35 +220,76 @@ std::optional<KnapsackSolution> solve_knapsack(const std::vector<KnapsackItem>& 
     }
   }
 
-  // threshold[s] for states after item s, in terms of loss + lambda * (bits above the
-  // cheapest choices of items 0..s); see the header. The slack absorbs rounding in the sums.
+  // Lagrangian lower bound: every selection within the budget has loss >= lower, and one
+  // that takes choice k of item s has loss >= lower + (reduced[s][k] - best_reduced[s]),
+  // where reduced = loss + lambda * bits. The slack absorbs rounding in these sums.
+  std::vector<double> best_reduced(n, std::numeric_limits<double>::infinity());
+  double lower = -lambda * static_cast<double>(budget);
   double magnitude = std::fabs(upper.loss) + std::fabs(lambda * static_cast<double>(budget));
-  ParetoKnapsack::Bound bound;
-  bound.lambda = lambda;
-  bound.threshold.resize(n);
-  double suffix = 0;  // sum_{j > s} min_k (loss + lambda * bits)
-  for (size_t s = n; s-- > 0;) {
-    magnitude += std::fabs(suffix);
-    bound.threshold[s] = suffix;
-    double m = std::numeric_limits<double>::infinity();
-    for (const auto& c : items[s]) m = std::min(m, c.loss + lambda * static_cast<double>(c.bits));
-    suffix += m;
+  for (size_t s = 0; s < n; ++s) {
+    for (const auto& c : items[s])
+      best_reduced[s] = std::min(best_reduced[s], c.loss + lambda * static_cast<double>(c.bits));
+    lower += best_reduced[s];
+    magnitude += std::fabs(best_reduced[s]);
   }
   const double slack = 1e-9 * magnitude + 1e-300;
-  int64_t prefix_cheapest = 0;
-  for (size_t s = 0; s < n; ++s) {
-    prefix_cheapest += cheapest_bits(items[s]);
-    bound.threshold[s] = upper.loss + slack + lambda * static_cast<double>(budget - prefix_cheapest) -
-                         bound.threshold[s];
-  }
+  const double gap = upper.loss - lower + slack;
 
-  const ParetoKnapsack dp(items, budget, &bound);
-  const std::ptrdiff_t at = dp.best_within(budget);
-  if (at < 0 || dp.loss(static_cast<size_t>(at)) >= upper.loss) {
-    upper.states_kept = dp.states_kept();
-    return upper;  // the greedy selection was already optimal
+  // Reduction: drop choices that cannot take part in a selection better than `upper`. Items
+  // left with one choice are fixed; only the others enter the DP.
+  std::vector<KnapsackItem> open;
+  std::vector<std::vector<int>> open_choice;  // index in items[s] of each open choice
+  std::vector<size_t> open_item;
+  std::vector<int> pick(n, -1);
+  int64_t fixed_bits = 0;
+  double fixed_loss = 0;
+  for (size_t s = 0; s < n; ++s) {
+    KnapsackItem keep;
+    std::vector<int> index;
+    for (size_t k = 0; k < items[s].size(); ++k) {
+      const auto& c = items[s][k];
+      if (c.loss + lambda * static_cast<double>(c.bits) - best_reduced[s] <= gap) {
+        keep.push_back(c);
+        index.push_back(static_cast<int>(k));
+      }
+    }
+    if (keep.size() == 1) {
+      pick[s] = index[0];
+      fixed_bits += keep[0].bits;
+      fixed_loss += keep[0].loss;
+    } else {
+      open.push_back(std::move(keep));
+      open_choice.push_back(std::move(index));
+      open_item.push_back(s);
+    }
   }
-  KnapsackSolution sol = evaluate(dp.choices(static_cast<size_t>(at)));
+  const int64_t open_budget = budget - fixed_bits;
+
+  // DP over the open items with the bound of the header: drop a state after open item s when
+  //   fixed_loss + loss + lambda * bits + sum_{open j > s} best_reduced[j] - lambda * budget > upper.loss.
+  ParetoKnapsack::Bound bound;
+  bound.lambda = lambda;
+  bound.threshold.resize(open.size());
+  double suffix = 0;
+  for (size_t s = open.size(); s-- > 0;) {
+    bound.threshold[s] = suffix;
+    suffix += best_reduced[open_item[s]];
+  }
+  int64_t prefix_cheapest = 0;
+  for (size_t s = 0; s < open.size(); ++s) {
+    prefix_cheapest += cheapest_bits(open[s]);
+    bound.threshold[s] = upper.loss - fixed_loss + slack +
+                         lambda * static_cast<double>(open_budget - prefix_cheapest) - bound.threshold[s];
+  }
+  const ParetoKnapsack dp(open, open_budget, &bound);
+  const std::ptrdiff_t at = dp.best_within(open_budget);
+  if (at < 0 || fixed_loss + dp.loss(static_cast<size_t>(at)) >= upper.loss) {
+    upper.states_kept = dp.states_kept();
+    return upper;  // nothing beats the greedy selection
+  }
+  const std::vector<int> open_pick = dp.choices(static_cast<size_t>(at));
+  for (size_t s = 0; s < open.size(); ++s) pick[open_item[s]] = open_choice[s][open_pick[s]];
+  KnapsackSolution sol = evaluate(pick);
   sol.states_kept = dp.states_kept();
   return sol;
 }

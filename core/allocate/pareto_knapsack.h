@@ -38,8 +38,10 @@ struct KnapsackSolution {
 // after item s, every completion within the budget B has loss at least
 //   L + lambda * b + sum_{j > s} min_k (loss_jk + lambda * bits_jk) - lambda * B
 // (Lagrangian relaxation of the budget). lambda is the multiplier that makes the relaxed
-// selection just fit B, the feasible selection is that relaxed one greedily improved. The
-// optimum's bound never exceeds its loss, so it is never dropped: the answer stays exact.
+// selection just fit B, the feasible selection is that relaxed one greedily improved. The same
+// bound first removes choices that no selection better than the feasible one can take (items
+// left with one choice are fixed and skip the DP). The optimum's bound never exceeds its loss,
+// so neither step drops it: the answer stays exact.
 std::optional<KnapsackSolution> solve_knapsack(const std::vector<KnapsackItem>& items, int64_t budget);
 
 class ParetoKnapsack {

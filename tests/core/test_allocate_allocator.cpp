@@ -2,9 +2,11 @@
 // checked against brute-force enumeration over every per-layer assignment.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <memory>
 #include <random>
 #include <set>
 
@@ -318,4 +320,42 @@ TEST(AllocateAllocator, NaivePlansFillBlocksInOrderAndNeverBeatTheOptimum) {
     }
   }
   EXPECT_THROW(srs::naive_plan(alloc, 3.0, 0, 5, srs::NaiveOrder::first_blocks), srs::Error);
+}
+
+// At a realistic size the bound-pruned one-shot solve and the unpruned frontier lookup are two
+// independent routes to the optimum; they must agree at every target.
+TEST(AllocateAllocator, OneShotSolveEqualsFrontierOnSmolLmShapes) {
+  std::mt19937 rng(11);
+  srs::SensitivityTable t;
+  t.options = {"W2A16", "W3A16", "W4A16", "W8A16"};
+  const LayerKind kinds[] = {LayerKind::q, LayerKind::k, LayerKind::v, LayerKind::o,
+                             LayerKind::gate, LayerKind::up, LayerKind::down};
+  const char* names[] = {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+                         "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"};
+  const int64_t params[] = {576 * 576, 576 * 192, 576 * 192, 576 * 576, 576 * 1536, 576 * 1536, 576 * 1536};
+  for (int b = 0; b < 30; ++b)
+    for (int j = 0; j < 7; ++j) {
+      const double s = std::uniform_real_distribution<double>(0.1, 1.0)(rng);
+      std::vector<double> score;
+      for (int bits : {2, 3, 4, 8})
+        score.push_back(s * std::pow(4.0, -bits) * std::uniform_real_distribution<double>(0.7, 1.3)(rng));
+      t.layers.push_back(make_layer("model.layers." + std::to_string(b) + "." + names[j], b, kinds[j], params[j],
+                                    {2, 3, 4, 8}, score));
+    }
+  for (bool overhead : {true, false}) {
+    srs::AllocationSettings s;
+    s.count_overhead = overhead;
+    s.locks = {{"model.layers.0.mlp.down_proj", 3}, {"model.layers.29.self_attn.q_proj", 0}};
+    const srs::Allocator alloc(t, s);
+    const srs::AllocationFrontier frontier(alloc);
+    for (int i = 0; i <= 60; ++i) {
+      const double avg = alloc.min_avg_bits() + (alloc.max_avg_bits() - alloc.min_avg_bits()) * i / 60.0;
+      const auto a = alloc.solve(avg);
+      const auto b = frontier.solve(avg);
+      EXPECT_NEAR(a.predicted_loss, b.predicted_loss, 1e-10) << "avg " << avg;  // same sums, other order
+      EXPECT_LE(overhead ? a.avg_bits : a.avg_bits_no_overhead, avg + 1e-12);
+      EXPECT_EQ(a.choice[6], 3);  // the locks hold
+      EXPECT_EQ(a.choice[29 * 7], 0);
+    }
+  }
 }
