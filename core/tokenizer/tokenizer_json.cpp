@@ -71,7 +71,13 @@ void JsonLoader::read_vocab(const json& model) {
   if (!vocab.is_object()) fail("has a model.vocab that is not an object of token -> id");
   int64_t max_id = -1;
   for (auto it = vocab.begin(); it != vocab.end(); ++it) max_id = std::max<int64_t>(max_id, it.value().get<int64_t>());
-  for (const json& t : root_.value("added_tokens", json::array())) max_id = std::max<int64_t>(max_id, t.at("id").get<int64_t>());
+  const json added = root_.value("added_tokens", json::array());
+  for (const json& t : added) max_id = std::max<int64_t>(max_id, t.at("id").get<int64_t>());
+  // Ids must be dense, so the largest one is bounded by the number of entries (checked before
+  // allocating, so that a corrupt id cannot ask for terabytes).
+  if (max_id >= static_cast<int64_t>(vocab.size() + added.size()))
+    fail("has token id " + std::to_string(max_id) + " but only " + std::to_string(vocab.size() + added.size()) +
+         " vocabulary and added-token entries; ids must run from 0 without gaps");
   m_.tokens.assign(static_cast<size_t>(max_id + 1), std::string());
   std::vector<bool> seen(m_.tokens.size(), false);
   for (auto it = vocab.begin(); it != vocab.end(); ++it) {
@@ -81,7 +87,7 @@ void JsonLoader::read_vocab(const json& model) {
     seen[id] = true;
     ids_.emplace(it.key(), static_cast<int32_t>(id));
   }
-  for (const json& t : root_.value("added_tokens", json::array())) {
+  for (const json& t : added) {
     const int64_t id = t.at("id").get<int64_t>();
     if (id < 0) fail("has an added token with a negative id");
     if (!seen[id]) m_.tokens[id] = t.at("content").get<std::string>();

@@ -94,7 +94,12 @@ TEST(TokenizerJsonErrors, Dropout) {
 TEST(TokenizerJsonErrors, VocabularyGap) {
   auto j = tiny_byte_level();
   j["model"]["vocab"]["Ġ"] = 7;
-  expect_json_error(j.dump(), "no token with id 3");
+  expect_json_error(j.dump(), "ids must run from 0 without gaps");
+  j["model"]["vocab"]["Ġ"] = 4000000000000LL;  // must not try to allocate it
+  expect_json_error(j.dump(), "ids must run from 0 without gaps");
+  j["model"]["vocab"]["Ġ"] = 3;
+  j["added_tokens"] = {{{"id", 5}, {"content", "<x>"}}, {{"id", 0}, {"content", "a"}}};
+  expect_json_error(j.dump(), "no token with id 4");
 }
 
 TEST(TokenizerJsonErrors, WrongStructure) {
