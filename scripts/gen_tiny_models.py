@@ -15,6 +15,7 @@ For each model it writes tests/golden/model/<name>/:
     ppl_window_nll   [5]      per-window mean NLL, seqlen 16, no BOS (GPTQ protocol)
     ppl_bos_window_nll [5]    per-window mean NLL with BOS + 15 text tokens per window
     ppl, ppl_bos     [1]      exp(mean of the window NLLs)
+    rope_inv_freq    [head_dim / 2] the rotary inverse frequencies after scaling
 
 The weights are redrawn at unit scale (norm weights around 1, biases non-zero) so that every
 parameter changes the logits noticeably; transformers' default init would make the tiny models
@@ -102,6 +103,7 @@ def build(name, config, seed, legacy_rope=False):
         model_bf16 = AutoModelForCausalLM.from_pretrained(folder, attn_implementation="eager",
                                                           dtype=torch.bfloat16).eval()
         ref["logits_bf16"] = model_bf16(ids).logits.float()
+    ref["rope_inv_freq"] = model.model.rotary_emb.inv_freq.float()
     ref["input_ids"] = ids.float()
     ref["ppl_tokens"] = ppl_tokens.float()
     ref["ppl_window_nll"] = nll
