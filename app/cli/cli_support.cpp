@@ -2,7 +2,9 @@
 
 #include <ATen/Parallel.h>
 
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 namespace srs::cli {
@@ -43,6 +45,19 @@ void ProgressPrinter::operator()(const Progress& p) {
   std::fprintf(stderr, "\r%-16s %lld/%lld  %s elapsed  ETA %s  %s\x1b[K", p.stage.c_str(), static_cast<long long>(p.done),
                static_cast<long long>(p.total), format_seconds(elapsed).c_str(), eta.c_str(), p.message.c_str());
   printed_ = true;
+}
+
+namespace {
+CancelToken g_sigint_token;
+void on_sigint(int) {
+  if (g_sigint_token.cancelled()) std::_Exit(130);
+  g_sigint_token.cancel();
+}
+}  // namespace
+
+CancelToken& sigint_cancel_token() {
+  std::signal(SIGINT, on_sigint);
+  return g_sigint_token;
 }
 
 ProgressPrinter::~ProgressPrinter() {

@@ -32,4 +32,8 @@ class ProgressPrinter {
 
 std::string format_seconds(double s);
 
+// A token that Ctrl-C (SIGINT) cancels: the first Ctrl-C asks the running job to stop at its
+// next check, a second one exits at once.
+CancelToken& sigint_cancel_token();
+
 }  // namespace srs::cli
