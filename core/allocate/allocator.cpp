@@ -182,7 +182,8 @@ int64_t Allocator::budget_for(double avg_bits) const {
                 (settings_.count_overhead ? " (scale and zero-point bits counted" : " (codes only") +
                 (locked_bits_ > 0 ? ", locked layers included)" : ")") + "; choose a target inside the range");
   }
-  const auto budget = static_cast<int64_t>(std::floor(static_cast<long double>(params_) * avg_bits));
+  // In double, as auto-round computes int(total_params * target_bits).
+  const auto budget = static_cast<int64_t>(std::floor(static_cast<double>(params_) * avg_bits));
   return std::clamp(budget, min_bits_, max_bits_);
 }
 
