@@ -224,6 +224,14 @@ TEST(GgufModel, UnknownTensorAndBadHeadSplit) {
   expect_error([&] { srs::open_gguf_model(heads); }, {heads, "blk.0.attn_q.weight", "heads"});
 }
 
+TEST(GgufModel, RopeFreqsTensorIsRefused) {
+  // Llama 3.1 GGUFs carry RoPE frequency factors as a tensor that ModelConfig cannot express yet.
+  GgufBuilder b = tiny_llama_builder();
+  b.f32_tensor("token_embd.weight", {8, 4}).f32_tensor("rope_freqs.weight", {2});
+  const std::string path = b.write(srs::test::temp_dir() + "/rope_freqs.gguf");
+  expect_error([&] { srs::open_gguf_model(path); }, {path, "rope_freqs.weight", "not supported"});
+}
+
 TEST(GgufModel, UnsupportedRopeScaling) {
   GgufBuilder b = tiny_llama_builder();
   b.kv_string("llama.rope.scaling.type", "yarn");
