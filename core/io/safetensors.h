@@ -21,25 +21,34 @@ struct SafetensorsEntry {
   uint64_t end = 0;
 };
 
+// The validated header of a safetensors image: what the file holds and where.
+struct SafetensorsHeader {
+  uint64_t data_start = 0;  // 8 + header length
+  std::map<std::string, SafetensorsEntry> entries;
+  std::map<std::string, std::string> metadata;
+};
+
+// Validates the 8-byte length, the JSON header and every entry against `size` bytes at
+// `data`. `path` names the file in errors. Throws srs::Error.
+SafetensorsHeader parse_safetensors_header(const uint8_t* data, uint64_t size, const std::string& path);
+
 // One .safetensors file.
 class SafetensorsFile {
  public:
   explicit SafetensorsFile(const std::string& path);  // throws srs::Error naming the file and tensor
 
   const std::string& path() const { return file_.path(); }
-  const std::map<std::string, SafetensorsEntry>& entries() const { return entries_; }
-  const std::map<std::string, std::string>& metadata() const { return metadata_; }
+  const std::map<std::string, SafetensorsEntry>& entries() const { return header_.entries; }
+  const std::map<std::string, std::string>& metadata() const { return header_.metadata; }
   const SafetensorsEntry& entry(const std::string& name) const;
   // The tensor's raw little-endian bytes inside the mapping.
   const uint8_t* data(const std::string& name) const;
   // Size of the 8-byte prefix plus the JSON header: the part a fingerprint hashes.
-  uint64_t header_size() const { return data_start_; }
+  uint64_t header_size() const { return header_.data_start; }
 
  private:
   MappedFile file_;
-  uint64_t data_start_ = 0;
-  std::map<std::string, SafetensorsEntry> entries_;
-  std::map<std::string, std::string> metadata_;
+  SafetensorsHeader header_;
 };
 
 // A single file, or an HF folder with model.safetensors or a sharded

@@ -76,51 +76,55 @@ SafetensorsEntry parse_entry(const std::string& path, const std::string& name, c
 
 }  // namespace
 
-SafetensorsFile::SafetensorsFile(const std::string& path) : file_(path) {
-  const uint64_t size = file_.size();
+SafetensorsHeader parse_safetensors_header(const uint8_t* data, uint64_t size, const std::string& path) {
   if (size < 8) fail(path, "file is " + std::to_string(size) + " bytes, shorter than the 8-byte header length");
   uint64_t n = 0;
-  std::memcpy(&n, file_.data(), 8);  // little-endian on every platform we build for
+  std::memcpy(&n, data, 8);  // little-endian on every platform we build for
   if (n > kMaxHeader) fail(path, "header length " + std::to_string(n) + " exceeds the 100 MB limit");
   if (n > size - 8)
     fail(path, "header length " + std::to_string(n) + " runs past the end of the file (" + std::to_string(size) +
                    " bytes): the file is truncated");
-  if (n == 0 || file_.data()[8] != '{') fail(path, "header does not start with '{'");
-  data_start_ = 8 + n;
-  const auto* hb = reinterpret_cast<const char*>(file_.data() + 8);
+  if (n == 0 || data[8] != '{') fail(path, "header does not start with '{'");
+  SafetensorsHeader h;
+  h.data_start = 8 + n;
+  const auto* hb = reinterpret_cast<const char*>(data + 8);
   const nlohmann::json header = parse_header(path, hb, hb + n);
-  const uint64_t data_size = size - data_start_;
+  const uint64_t data_size = size - h.data_start;
 
   for (const auto& [name, value] : header.items()) {
     if (name == "__metadata__") {
       if (!value.is_object()) fail(path, "__metadata__ is not an object");
       for (const auto& [k, v] : value.items()) {
         if (!v.is_string()) fail(path, "__metadata__ value of '" + k + "' is not a string");
-        metadata_[k] = v.get<std::string>();
+        h.metadata[k] = v.get<std::string>();
       }
       continue;
     }
-    entries_[name] = parse_entry(path, name, value, data_size);
+    h.entries[name] = parse_entry(path, name, value, data_size);
   }
 
   std::vector<std::pair<const std::string*, const SafetensorsEntry*>> by_offset;
-  for (const auto& [name, e] : entries_) by_offset.emplace_back(&name, &e);
+  for (const auto& [name, e] : h.entries) by_offset.emplace_back(&name, &e);
   std::sort(by_offset.begin(), by_offset.end(),
             [](const auto& a, const auto& b) { return a.second->begin < b.second->begin; });
   for (size_t i = 1; i < by_offset.size(); ++i) {
     if (by_offset[i].second->begin < by_offset[i - 1].second->end)
       fail(path, "tensors '" + *by_offset[i - 1].first + "' and '" + *by_offset[i].first + "' overlap");
   }
+  return h;
 }
 
+SafetensorsFile::SafetensorsFile(const std::string& path)
+    : file_(path), header_(parse_safetensors_header(file_.data(), file_.size(), path)) {}
+
 const SafetensorsEntry& SafetensorsFile::entry(const std::string& name) const {
-  auto it = entries_.find(name);
-  if (it == entries_.end()) throw Error(path() + ": tensor '" + name + "' is missing");
+  auto it = header_.entries.find(name);
+  if (it == header_.entries.end()) throw Error(path() + ": tensor '" + name + "' is missing");
   return it->second;
 }
 
 const uint8_t* SafetensorsFile::data(const std::string& name) const {
-  return file_.data() + data_start_ + entry(name).begin;
+  return file_.data() + header_.data_start + entry(name).begin;
 }
 
 namespace {
