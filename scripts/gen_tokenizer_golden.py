@@ -15,8 +15,15 @@ spm/      a tiny SentencePiece BPE (byte_fallback) trained on the Austen texts:
   tokenizer_legacy.json the LLaMA-2 layout (Prepend + Replace normalizer), which is what
                         llama.cpp does with a GGUF vocabulary
   hard_cases.json, wikitext2_head_ids.u16
+layouts/  LLaMA-3 and Qwen2 tokenizer.json layouts on the first 8192 SmolLM2 tokens (merges whose
+          parts and result are among them): llama3.json (Split regex + ByteLevel without regex,
+          ignore_merges, BOS template) and qwen2.json (NFC normalizer, Qwen2 Split regex), with
+          hard_cases_*.json and wikitext2_head_ids_*.u16. The tests build the matching GGUF
+          vocabularies (pre "llama-bpe" / "qwen2") from smollm2/tokenizer_data.json the same way.
 pre_tokenizer_splits.json  HF Split(regex) pieces of the hard texts for the GPT-2, LLaMA-3 and
                            Qwen2 regexes and the SmolLM sequence.
+nfc_cases.json  HF's NFC normalizer on the hard texts, their NFD/NFKD forms and decomposed
+                Latin, Greek, Hangul and excluded characters.
 
 Run from the repository root with the reference venv:
   /work/refvenv/bin/python scripts/gen_tokenizer_golden.py
@@ -238,6 +245,65 @@ def spm_bpe():
     print(f"spm: {n} tokens, wikitext head {len(head)} chars")
 
 
+LAYOUT_VOCAB = 8192
+
+
+def layouts():
+    out = os.path.join(OUT, "layouts")
+    os.makedirs(out, exist_ok=True)
+    data = gguf_tokenizer_data(DEMO)
+    tokens = data["tokens"][:LAYOUT_VOCAB]
+    vocab = {t: i for i, t in enumerate(tokens)}
+    merges = []
+    for m in data["merges"]:
+        a, b = m.split(" ")
+        if a in vocab and b in vocab and a + b in vocab:
+            merges.append((a, b))
+    specials = [AddedToken(t, special=True, normalized=False)
+                for t, ty in zip(tokens, data["token_types"]) if ty == 3]
+    with open(WIKITEXT, encoding="utf-8") as f:
+        head = "".join(f.readlines()[:WIKITEXT_HEAD_LINES])
+
+    def build(regex, ignore_merges):
+        tok = Tokenizer(models.BPE(vocab=vocab, merges=merges, fuse_unk=False, ignore_merges=ignore_merges))
+        tok.pre_tokenizer = pre_tokenizers.Sequence([
+            pre_tokenizers.Split(Regex(regex), behavior="isolated", invert=False),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=False, use_regex=False)])
+        tok.decoder = decoders.ByteLevel()
+        tok.add_special_tokens(specials)
+        return tok
+
+    llama3 = build(LLAMA3_REGEX, True)
+    llama3.post_processor = processors.Sequence([
+        processors.ByteLevel(trim_offsets=False),
+        processors.TemplateProcessing(single="<|im_start|> $A", pair="<|im_start|> $A <|im_start|> $B",
+                                      special_tokens=[("<|im_start|>", 1)])])
+    qwen2 = build(QWEN2_REGEX, False)
+    qwen2.normalizer = normalizers.NFC()
+    qwen2.post_processor = processors.ByteLevel(trim_offsets=False)
+    for name, tok in (("llama3", llama3), ("qwen2", qwen2)):
+        tok.save(os.path.join(out, f"{name}.json"), pretty=False)
+        write_json(os.path.join(out, f"hard_cases_{name}.json"), hard_cases(tok, "smollm2"))
+        write_u16(os.path.join(out, f"wikitext2_head_ids_{name}.u16"), tok.encode(head, add_special_tokens=False).ids)
+    print(f"layouts: {len(tokens)} tokens, {len(merges)} merges")
+
+
+def nfc_cases():
+    import unicodedata
+    nfc = normalizers.NFC()
+    texts = list(HARD_CASES)
+    texts += [unicodedata.normalize("NFD", t) for t in HARD_CASES]
+    texts += [unicodedata.normalize("NFKD", t) for t in HARD_CASES]
+    ranges = [(0xC0, 0x250), (0x370, 0x400), (0x1E00, 0x1F00), (0x1F00, 0x2000), (0xAC00, 0xAD00),
+              (0x0900, 0x0980), (0x3040, 0x3100)]
+    for lo, hi in ranges:
+        texts.append(unicodedata.normalize("NFD", "".join(chr(c) for c in range(lo, hi))))
+    texts += ["\u212b \u2126 \u0958 \u0f73 \u2adc \U0001d15e", "a\u0328\u0301 e\u0301\u0323 \u0041\u030a\u0301",
+              "\u1100\u1161\u11a8 \u1100\u1161 \uac00\u11a8 \u1100\u0301\u1161",
+              "\u0301 leading mark", "q\u0307\u0323 \u1e0b\u0323 \u1e9b\u0323 o\u031b\u0323\u0301"]
+    write_json(os.path.join(OUT, "nfc_cases.json"), {"cases": [[t, nfc.normalize_str(t)] for t in texts]})
+
+
 def pre_tokenizer_splits():
     def split(regex):
         return pre_tokenizers.Split(Regex(regex), behavior="isolated")
@@ -259,7 +325,9 @@ def main():
         sys.exit(f"missing {DEMO}: run scripts/fetch-demo-model.sh")
     os.makedirs(OUT, exist_ok=True)
     pre_tokenizer_splits()
+    nfc_cases()
     smollm2()
+    layouts()
     spm_bpe()
 
 

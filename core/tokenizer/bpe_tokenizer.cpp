@@ -1,5 +1,6 @@
 #include "tokenizer/bpe_tokenizer.h"
 
+#include "tokenizer/nfc.h"
 #include "util/error.h"
 
 namespace srs {
@@ -40,6 +41,8 @@ std::vector<int32_t> BpeTokenizer::encode(std::string_view text, bool add_specia
   for (const TextSegment& seg : matcher_.split(text)) {
     if (seg.token >= 0) {
       out.push_back(seg.token);
+    } else if (model_.nfc) {
+      encode_segment(unicode::to_nfc(seg.text), seg.text.data() == text.data(), cache, out);
     } else {
       encode_segment(seg.text, seg.text.data() == text.data(), cache, out);
     }

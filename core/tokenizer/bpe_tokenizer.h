@@ -21,6 +21,7 @@ struct BpeModel {
   int64_t bos_id = -1, eos_id = -1;
   int32_t unk_id = -1;
   bool ignore_merges = false;  // a pre-token that is a whole vocabulary entry is not merged
+  bool nfc = false;            // raw text is put in Unicode NFC first (HF NFC normalizer)
 };
 
 class BpeTokenizer : public Tokenizer {

@@ -42,8 +42,10 @@ BpeModel common_model(const TokenizerData& d) {
 }
 
 std::unique_ptr<Tokenizer> make_byte_level(const TokenizerData& d) {
-  std::vector<SplitRule> rules = split_rules_for_gguf_pre(d.pre);
+  GgufPreTokenizer pre = gguf_pre_tokenizer(d.pre);
   BpeModel m = common_model(d);
+  m.ignore_merges = pre.ignore_merges;
+  m.nfc = pre.nfc;
   // A byte without a token (C0, C1, F5..FF are often missing: they never occur in UTF-8) is
   // dropped rather than becoming the unknown token, as HF does for byte-level models.
   m.unk_id = -1;
@@ -60,7 +62,7 @@ std::unique_ptr<Tokenizer> make_byte_level(const TokenizerData& d) {
                   "\" is not two vocabulary tokens whose concatenation is a token");
     m.merges.add(left->second, right->second, static_cast<double>(rank), merged->second);
   }
-  return std::make_unique<ByteLevelBpe>(std::move(m), std::move(rules), false);
+  return std::make_unique<ByteLevelBpe>(std::move(m), std::move(pre.rules), false);
 }
 
 std::unique_ptr<Tokenizer> make_sentencepiece(const TokenizerData& d) {

@@ -149,21 +149,21 @@ std::vector<std::string_view> pre_tokenize(std::string_view text, const std::vec
   return pieces;
 }
 
-std::vector<SplitRule> split_rules_for_gguf_pre(const std::string& pre) {
+GgufPreTokenizer gguf_pre_tokenizer(const std::string& pre) {
   // llama.cpp gives these names the GPT-2 regex after isolating every digit.
   static const char* const kDigitsThenGpt2[] = {"smollm", "starcoder", "refact", "command-r", "codeshell"};
   static const char* const kLlama3[] = {"llama-bpe", "llama3", "smaug-bpe", "dbrx"};
-  static const char* const kQwen2[] = {"qwen2", "deepseek-r1-qwen", "stablelm2"};
-  if (pre.empty() || pre == "default" || pre == "gpt2") return {SplitRule::kGpt2};
+  static const char* const kQwen2[] = {"qwen2", "deepseek-r1-qwen"};
+  if (pre.empty() || pre == "default" || pre == "gpt2") return {{SplitRule::kGpt2}, false};
   for (const char* name : kDigitsThenGpt2)
-    if (pre == name) return {SplitRule::kDigitsIndividual, SplitRule::kGpt2};
+    if (pre == name) return {{SplitRule::kDigitsIndividual, SplitRule::kGpt2}, false};
   for (const char* name : kLlama3)
-    if (pre == name) return {SplitRule::kLlama3};
+    if (pre == name) return {{SplitRule::kLlama3}, true};
   for (const char* name : kQwen2)
-    if (pre == name) return {SplitRule::kQwen2};
+    if (pre == name) return {{SplitRule::kQwen2}, false, true};
   throw Error("tokenizer.ggml.pre: unknown pre-tokenizer \"" + pre +
               "\"; supported: default, gpt2, smollm, starcoder, refact, command-r, codeshell, "
-              "llama-bpe, llama3, smaug-bpe, dbrx, qwen2, deepseek-r1-qwen, stablelm2");
+              "llama-bpe, llama3, smaug-bpe, dbrx, qwen2, deepseek-r1-qwen");
 }
 
 bool split_rule_for_regex(const std::string& pattern, SplitRule* rule) {

@@ -23,9 +23,16 @@ enum class SplitRule {
 // Sequence pre-tokenizer does). Pieces are views into text, in order, covering all of it.
 std::vector<std::string_view> pre_tokenize(std::string_view text, const std::vector<SplitRule>& rules);
 
-// The split rules for a GGUF tokenizer.ggml.pre name (as llama.cpp maps them); an empty name
-// means "default". Unknown names are an srs::Error listing the known ones.
-std::vector<SplitRule> split_rules_for_gguf_pre(const std::string& pre);
+// What a GGUF tokenizer.ggml.pre name stands for (as llama.cpp maps them).
+struct GgufPreTokenizer {
+  std::vector<SplitRule> rules;
+  bool ignore_merges = false;  // LLaMA-3: a pre-token that is a vocabulary entry is kept whole
+  // Qwen2's tokenizer.json puts text in NFC first; GGUF does not record normalizers (llama.cpp
+  // skips it), so the name stands for it here, to give the ids HF gives.
+  bool nfc = false;
+};
+// An empty name means "default". Unknown names are an srs::Error listing the known ones.
+GgufPreTokenizer gguf_pre_tokenizer(const std::string& pre);
 
 // The rule whose regex is exactly `pattern` (the Split pre-tokenizer of a tokenizer.json), or
 // false when it is none we know.

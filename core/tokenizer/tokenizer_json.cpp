@@ -37,7 +37,7 @@ class JsonLoader {
   }
   [[noreturn]] void unsupported(const std::string& feature) const {
     fail("uses " + feature + ", which is not supported (supported: BPE models with ByteLevel, Split, Digits or "
-         "Metaspace pre-tokenizers, Prepend/Replace normalizers, TemplateProcessing)");
+         "Metaspace pre-tokenizers, NFC and Prepend/Replace normalizers, TemplateProcessing)");
   }
   static std::string type_of(const json& j) { return j.is_object() ? j.value("type", std::string()) : std::string(); }
   // The object itself, or the members of a Sequence (key "pretokenizers", "normalizers", ...).
@@ -207,7 +207,7 @@ std::unique_ptr<Tokenizer> JsonLoader::build() {
   read_post_processor();
   read_bos_eos_from_config();
 
-  // Normalizer: none, or the LLaMA-2 legacy Prepend("▁") + Replace(" ", "▁").
+  // Normalizer: none, NFC (Qwen2), or the LLaMA-2 legacy Prepend("▁") + Replace(" ", "▁").
   bool prepend = false, replace = false;
   for (const json& n : flatten(root_.value("normalizer", json()), "normalizers")) {
     const std::string type = type_of(n);
@@ -215,6 +215,8 @@ std::unique_ptr<Tokenizer> JsonLoader::build() {
       prepend = true;
     } else if (type == "Replace" && n.at("pattern").value("String", std::string()) == " " && n.at("content") == kMetaSpace) {
       replace = true;
+    } else if (type == "NFC") {
+      m_.nfc = true;
     } else {
       unsupported("normalizer " + type);
     }

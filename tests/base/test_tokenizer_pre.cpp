@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "test_paths.h"
+#include "tokenizer/nfc.h"
 #include "tokenizer/pre_tokenizer.h"
 #include "tokenizer/unicode.h"
 #include "util/atomic_file.h"
@@ -48,14 +49,18 @@ TEST(PreTokenizer, RecognisesTheRegexesOfTokenizerJson) {
 
 TEST(PreTokenizer, GgufPreNamesMapToRules) {
   using V = std::vector<SplitRule>;
-  EXPECT_EQ(srs::split_rules_for_gguf_pre("smollm"), (V{SplitRule::kDigitsIndividual, SplitRule::kGpt2}));
-  EXPECT_EQ(srs::split_rules_for_gguf_pre("default"), V{SplitRule::kGpt2});
-  EXPECT_EQ(srs::split_rules_for_gguf_pre(""), V{SplitRule::kGpt2});
-  EXPECT_EQ(srs::split_rules_for_gguf_pre("gpt2"), V{SplitRule::kGpt2});
-  EXPECT_EQ(srs::split_rules_for_gguf_pre("llama-bpe"), V{SplitRule::kLlama3});
-  EXPECT_EQ(srs::split_rules_for_gguf_pre("qwen2"), V{SplitRule::kQwen2});
+  EXPECT_EQ(srs::gguf_pre_tokenizer("smollm").rules, (V{SplitRule::kDigitsIndividual, SplitRule::kGpt2}));
+  EXPECT_EQ(srs::gguf_pre_tokenizer("default").rules, V{SplitRule::kGpt2});
+  EXPECT_EQ(srs::gguf_pre_tokenizer("").rules, V{SplitRule::kGpt2});
+  EXPECT_EQ(srs::gguf_pre_tokenizer("gpt2").rules, V{SplitRule::kGpt2});
+  EXPECT_EQ(srs::gguf_pre_tokenizer("llama-bpe").rules, V{SplitRule::kLlama3});
+  EXPECT_TRUE(srs::gguf_pre_tokenizer("llama-bpe").ignore_merges);
+  EXPECT_EQ(srs::gguf_pre_tokenizer("qwen2").rules, V{SplitRule::kQwen2});
+  EXPECT_FALSE(srs::gguf_pre_tokenizer("qwen2").ignore_merges);
+  EXPECT_TRUE(srs::gguf_pre_tokenizer("qwen2").nfc);
+  EXPECT_FALSE(srs::gguf_pre_tokenizer("smollm").nfc);
   try {
-    srs::split_rules_for_gguf_pre("tekken");
+    srs::gguf_pre_tokenizer("tekken");
     FAIL() << "no error";
   } catch (const srs::Error& e) {
     EXPECT_NE(std::string(e.what()).find("tekken"), std::string::npos);
@@ -88,6 +93,19 @@ TEST(Unicode, DecodesAndClassifies) {
   EXPECT_TRUE(is_whitespace(0x3000));
   EXPECT_FALSE(is_whitespace(0x1C));
   EXPECT_FALSE(is_letter(kInvalid));
+}
+
+TEST(Unicode, NfcMatchesHF) {
+  const auto j = nlohmann::json::parse(srs::read_file(srs::test::golden("tokenizer/nfc_cases.json")));
+  size_t changed = 0;
+  for (const auto& c : j.at("cases")) {
+    const std::string in = c[0].get<std::string>(), expected = c[1].get<std::string>();
+    SCOPED_TRACE("text: \"" + in + "\"");
+    EXPECT_EQ(srs::unicode::to_nfc(in), expected);
+    changed += in != expected;
+  }
+  EXPECT_GE(changed, 15u) << "the cases should need normalizing";
+  EXPECT_EQ(srs::unicode::to_nfc("e\xFF\xCC\x81"), "e\xFF\xCC\x81");  // an invalid byte blocks composition
 }
 
 TEST(Unicode, LossyConversionReplacesMaximalInvalidParts) {
