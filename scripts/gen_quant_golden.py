@@ -31,7 +31,12 @@ from auto_round.data_type.int import (
     search_scales,
 )
 from auto_round.data_type.nvfp import calculate_gparam
-from auto_round.data_type.utils import reshape_pad_tensor_by_group_size, revert_tensor_by_pad
+from auto_round.data_type.utils import (
+    reshape_imatrix_for_weight,
+    reshape_pad_tensor_by_group_size,
+    revert_tensor_by_pad,
+    search_optimized_init_scale,
+)
 from auto_round.schemes import PRESET_SCHEMES
 from auto_round.wrapper import get_scale_shape
 
@@ -214,6 +219,24 @@ def weight_case(blob, name, dtype, bits, group, sym, shape, seed, tun):
     return case
 
 
+def search_case(blob, name, dtype, bits, group, shape, seed, with_imatrix):
+    """SignRoundV2 pre-tuning scale search (search_optimized_init_scale, as the V2 wrapper calls it)."""
+    w = make_weight(shape[0], shape[1], group, seed, "edge")
+    w_r, _, _ = reshape_pad_tensor_by_group_size(w, group)
+    imatrix = None
+    if with_imatrix:  # sum of x^2 per input channel; one dead channel
+        imatrix = torch.rand(shape[1], generator=torch.Generator().manual_seed(seed + 1)) * 4.0 + 0.01
+        imatrix[1] = 0.0
+    qw = reshape_imatrix_for_weight(imatrix, w_r, group)
+    ar_type = {"int": "int_sym", "mx_fp": "mx_fp%d" % bits, "nv_fp": "nv_fp4"}[dtype]
+    init = search_optimized_init_scale(w_r, ar_type, bits, qw, Q_SCALE_THRESH)
+    case = {"name": name, "data_type": dtype, "bits": bits, "group_size": group, "sym": True,
+            "weight": blob.add(w), "init_scale": blob.add(init.reshape(-1))}
+    if imatrix is not None:
+        case["imatrix"] = blob.add(imatrix)
+    return case
+
+
 def act_case(blob, name, dtype, bits, group, shape, seed, act_max_factor=None):
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(*shape, generator=g) * 3.0
@@ -326,6 +349,16 @@ def main():
         act_case(blob, "act_nvfp4_static", "nv_fp", 4, 16, (4, 32), 950, act_max_factor=1.5),
     ]
 
+    searches = []
+    seed = 700
+    for dtype, bits, group in (("int", 2, 32), ("int", 3, 32), ("int", 4, 32), ("int", 8, 32), ("mx_fp", 4, 32),
+                               ("mx_fp", 8, 32), ("nv_fp", 4, 16)):
+        for with_im in (False, True):
+            searches.append(search_case(blob, "search_%s%d_%s" % (dtype, bits, "imatrix" if with_im else "plain"),
+                                        dtype, bits, group, (6, 96), seed, with_im)); seed += 10
+    searches.append(search_case(blob, "search_int4_pad", "int", 4, 32, (6, 100), seed, True)); seed += 10
+    searches.append(search_case(blob, "search_nv_pad", "nv_fp", 4, 16, (6, 100), seed, True)); seed += 10
+
     presets = {name: asdict(PRESET_SCHEMES[name]) for name in PRESETS}
     doc = {
         "generator": "scripts/gen_quant_golden.py",
@@ -333,6 +366,7 @@ def main():
         "torch_version": torch.__version__,
         "weights": weights,
         "activations": acts,
+        "scale_search": searches,
         "fp8_e4m3": fp8_case(blob),
         "layer_bits": bits_cases(),
         "presets": presets,

@@ -9,11 +9,14 @@
 // - Gradients (sum(w_hat * R) w.r.t. V, alpha, beta / w.r.t. x): 1e-6 relative. V gradients are
 //   element-wise; alpha / beta gradients are sums over a group whose summation order may differ
 //   between torch builds, which moves the result by a few float32 ulps (~1e-7 relative).
+// - SignRoundV2 scale search: the chosen init scale must be identical (it is an argmin over
+//   candidates computed with the reference's float ops; a different pick is a real difference).
 // - NaN must match NaN: auto-round's gradient w.r.t. alpha is NaN for an all-zero MX / NV group
 //   (0/0 in the log2 / reciprocal backward), and this port reproduces it rather than hiding it.
 #include <gtest/gtest.h>
 
 #include "quant/qdq.h"
+#include "quant/scale_search.h"
 #include "test_quant_golden.h"
 
 namespace {
@@ -108,6 +111,20 @@ TEST(QuantQdqGolden, ActivationsMatchAutoRound) {
     EXPECT_EQ(count_ulp_mismatch(q.scale, g.tensor(c.at("scale")), ulps), 0) << "scales";
     (q.x * g.tensor(c.at("r"))).sum().backward();
     EXPECT_EQ(count_rel_mismatch(x.grad(), g.tensor(c.at("grad_x")), kGradRel, kGradFloor), 0) << "dL/dx";
+  }
+}
+
+TEST(QuantQdqGolden, ScaleSearchMatchesAutoRound) {
+  const QuantGolden& g = QuantGolden::get();
+  const auto& cases = g.doc().at("scale_search");
+  ASSERT_GE(cases.size(), 14u);
+  for (const auto& c : cases) {
+    const std::string name = c.at("name").get<std::string>();
+    SCOPED_TRACE(name);
+    const srs::Scheme s = scheme_of(c);
+    const at::Tensor imatrix = c.contains("imatrix") ? g.tensor(c.at("imatrix")) : at::Tensor();
+    const at::Tensor init = srs::search_init_scale(g.tensor(c.at("weight")), s, imatrix, "golden." + name);
+    EXPECT_EQ(count_ulp_mismatch(init, g.tensor(c.at("init_scale")), 0), 0) << "init scale";
   }
 }
 
