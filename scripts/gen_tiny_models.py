@@ -17,6 +17,11 @@ For each model it writes tests/golden/model/<name>/:
     ppl, ppl_bos     [1]      exp(mean of the window NLLs)
     rope_inv_freq    [head_dim / 2] the rotary inverse frequencies after scaling
 
+With the demo model present (.cache/demo, scripts/fetch-demo-model.sh) it also writes
+tests/golden/model/smollm2_demo/reference.safetensors: transformers' fp32 forward of the GGUF
+(dequantized by gguf-py) on DEMO_TEXT: input_ids [1, n], logits_head [1, n, 512] (the first 512
+vocabulary entries), logsumexp [1, n] and argmax [1, n] over the whole vocabulary.
+
 The weights are redrawn at unit scale (norm weights around 1, biases non-zero) so that every
 parameter changes the logits noticeably; transformers' default init would make the tiny models
 nearly uniform and hide mistakes.
@@ -115,6 +120,32 @@ def build(name, config, seed, legacy_rope=False):
     print(f"{name}: {size / 1024:.0f} KiB, ppl {ref['ppl'].item():.4f}, |logits| max {ref['logits'].abs().max():.3f}")
 
 
+DEMO_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".cache", "demo")
+DEMO_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+DEMO_TEXT = "The capital of France is Paris. It is known for the Eiffel Tower, museums and its cafes."
+
+
+def build_demo_reference():
+    if not os.path.exists(os.path.join(DEMO_DIR, DEMO_GGUF)):
+        print("demo model absent: skipping smollm2_demo")
+        return
+    from transformers import AutoTokenizer
+    model = AutoModelForCausalLM.from_pretrained(DEMO_DIR, gguf_file=DEMO_GGUF, dtype=torch.float32,
+                                                 attn_implementation="eager").eval()
+    tok = AutoTokenizer.from_pretrained(DEMO_DIR, gguf_file=DEMO_GGUF)
+    ids = tok(DEMO_TEXT, return_tensors="pt").input_ids
+    with torch.no_grad():
+        logits = model(ids).logits.float()
+    folder = os.path.join(ROOT, "smollm2_demo")
+    os.makedirs(folder, exist_ok=True)
+    save_file({"input_ids": ids.float().contiguous(),
+               "logits_head": logits[:, :, :512].contiguous(),
+               "logsumexp": torch.logsumexp(logits, -1).contiguous(),
+               "argmax": logits.argmax(-1).float().contiguous()},
+              os.path.join(folder, "reference.safetensors"))
+    print(f"smollm2_demo: {ids.shape[1]} tokens, next after the text: {tok.decode(logits[0, -1].argmax())!r}")
+
+
 def main():
     # LLaMA: GQA (4 heads, 2 kv heads), untied lm_head, llama3 RoPE scaling whose three frequency
     # bands (kept, smoothed, divided) are all hit by head_dim 12 with these wavelengths.
@@ -138,6 +169,7 @@ def main():
         tie_word_embeddings=False, bos_token_id=1, eos_token_id=2,
         rope_parameters={"rope_type": "linear", "rope_theta": 10000.0, "factor": 2.0}), seed=3,
         legacy_rope=True)
+    build_demo_reference()
 
 
 if __name__ == "__main__":

@@ -22,15 +22,18 @@ std::vector<std::string> block_linear_names(int64_t index) {
   return names;
 }
 
-DecoderBlock::DecoderBlock(const ModelConfig& config, int64_t index)
-    : config_(config), index_(index), prefix_("model.layers." + std::to_string(index)) {}
+DecoderBlock::DecoderBlock(const ModelConfig& config, int64_t index, int64_t attention_chunk)
+    : config_(config), index_(index), attention_chunk_(attention_chunk), prefix_("model.layers." + std::to_string(index)) {}
 
 std::unique_ptr<DecoderBlock> DecoderBlock::load(const ModelConfig& c, const WeightSource& source, int64_t index,
-                                                 const at::TensorOptions& options) {
+                                                 const ModelOptions& model_options) {
   if (index < 0 || index >= c.num_hidden_layers)
     throw Error(source.path() + ": block " + std::to_string(index) + " does not exist; the model has " +
                 std::to_string(c.num_hidden_layers) + " blocks");
-  std::unique_ptr<DecoderBlock> b(new DecoderBlock(c, index));
+  if (model_options.attention_chunk < 1)
+    throw Error("attention chunk must be at least 1, got " + std::to_string(model_options.attention_chunk));
+  const at::TensorOptions options = model_options.tensor_options();
+  std::unique_ptr<DecoderBlock> b(new DecoderBlock(c, index, model_options.attention_chunk));
   const std::string p = b->prefix_ + ".";
   auto tensor = [&](const std::string& name, std::vector<int64_t> shape) {
     return load_checked(source, p + name, shape, options);
@@ -73,19 +76,25 @@ at::Tensor DecoderBlock::attention(const at::Tensor& x, const RopeTables& rope) 
   k = apply_rope(k.transpose(1, 2), rope);  // [batch, kv_heads, seq, hd]
 
   // Grouped-query attention without copying k and v per head: the `group` query heads that
-  // share a kv head are stacked along the row axis, [batch, kv_heads, group * seq, hd].
-  const at::Tensor qg = q.reshape({batch, kv_heads, group * seq, hd});
-  // Scores in the activation dtype, scaled after the product, softmax in fp32: as transformers' eager path.
-  at::Tensor scores = at::matmul(qg, k.transpose(2, 3)) * (1.0 / std::sqrt(static_cast<double>(hd)));
-  const at::Tensor future =
-      at::ones({seq, seq}, at::TensorOptions().dtype(at::kBool).device(x.device())).triu(1).repeat({group, 1});
-  scores = scores.masked_fill(future, -std::numeric_limits<double>::infinity());
+  // share a kv head are stacked along the row axis, [batch, kv_heads, group * rows, hd].
+  // Queries go in chunks; a chunk only needs the keys up to its last position.
+  const double scale = 1.0 / std::sqrt(static_cast<double>(hd));
   const at::ScalarType softmax_type = at::promote_types(x.scalar_type(), at::kFloat);
-  const at::Tensor probs = at::softmax(scores, -1, softmax_type).to(x.scalar_type());
-  const at::Tensor out = at::matmul(probs, v)                // [batch, kv_heads, group * seq, hd]
-                             .view({batch, heads, seq, hd})  // back to one row block per head
-                             .transpose(1, 2)
-                             .reshape({batch, seq, heads * hd});
+  const auto index_options = at::TensorOptions().dtype(at::kLong).device(x.device());
+  std::vector<at::Tensor> chunks;
+  for (int64_t start = 0; start < seq; start += attention_chunk_) {
+    const int64_t rows = std::min(attention_chunk_, seq - start), keys = start + rows;
+    const at::Tensor qc = q.narrow(2, start, rows).reshape({batch, kv_heads, group * rows, hd});
+    // Scores in the activation dtype, scaled after the product, softmax in fp32: as transformers' eager path.
+    at::Tensor scores = at::matmul(qc, k.narrow(2, 0, keys).transpose(2, 3)) * scale;
+    const at::Tensor future = (at::arange(keys, index_options).unsqueeze(0) >
+                               at::arange(start, keys, index_options).unsqueeze(1))  // [rows, keys]
+                                  .repeat({group, 1});
+    scores = scores.masked_fill(future, -std::numeric_limits<double>::infinity());
+    const at::Tensor probs = at::softmax(scores, -1, softmax_type).to(x.scalar_type());
+    chunks.push_back(at::matmul(probs, v.narrow(2, 0, keys)).view({batch, heads, rows, hd}));
+  }
+  const at::Tensor out = (chunks.size() == 1 ? chunks[0] : at::cat(chunks, 2)).transpose(1, 2).reshape({batch, seq, heads * hd});
   return o_proj_.forward(out);
 }
 

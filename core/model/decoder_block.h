@@ -13,6 +13,7 @@
 #include "io/model_config.h"
 #include "io/weight_source.h"
 #include "model/linear.h"
+#include "model/model_options.h"
 #include "model/rotary.h"
 
 namespace srs {
@@ -20,9 +21,10 @@ namespace srs {
 class DecoderBlock {
  public:
   // Loads block `index` from `source` (HF names "model.layers.<index>.*"), checking every
-  // shape against `config`. Throws srs::Error naming the file and tensor.
+  // shape against `config`, in options.dtype on options.device (low_memory does not apply to
+  // a single block). Throws srs::Error naming the file and tensor.
   static std::unique_ptr<DecoderBlock> load(const ModelConfig& config, const WeightSource& source, int64_t index,
-                                            const at::TensorOptions& options);
+                                            const ModelOptions& options = {});
 
   int64_t index() const { return index_; }
   const std::string& prefix() const { return prefix_; }  // "model.layers.<index>"
@@ -39,11 +41,12 @@ class DecoderBlock {
   std::vector<at::Tensor> parameters() const;
 
  private:
-  DecoderBlock(const ModelConfig& config, int64_t index);
+  DecoderBlock(const ModelConfig& config, int64_t index, int64_t attention_chunk);
   at::Tensor attention(const at::Tensor& x, const RopeTables& rope) const;
 
   ModelConfig config_;
   int64_t index_;
+  int64_t attention_chunk_;
   std::string prefix_;
   at::Tensor input_norm_;
   at::Tensor post_attention_norm_;

@@ -49,7 +49,7 @@ std::shared_ptr<DecoderBlock> DecoderModel::block(int64_t i) {
   if (i < 0 || i >= num_blocks())
     throw Error("block " + std::to_string(i) + " does not exist; the model has " + std::to_string(num_blocks()));
   if (blocks_[i]) return blocks_[i];
-  std::shared_ptr<DecoderBlock> b = DecoderBlock::load(config_, *weights_, i, options_.tensor_options());
+  std::shared_ptr<DecoderBlock> b = DecoderBlock::load(config_, *weights_, i, options_);
   for (Linear* l : b->linears()) apply_patches(*l);
   if (!options_.low_memory) blocks_[i] = b;
   return b;

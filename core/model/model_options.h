@@ -15,6 +15,10 @@ struct ModelOptions {
   // true: a block's weights are loaded when it runs and freed after, so the working set is
   // one block plus the activations; the embedding and lm_head are loaded only while needed.
   bool low_memory = false;
+  // Attention runs over this many query positions at a time, each against the keys up to its
+  // last position: the scores tensor stays [heads, chunk, <= seq] (cache-sized, and the
+  // future half of the causal square is never computed).
+  int64_t attention_chunk = 256;
 
   at::TensorOptions tensor_options() const { return at::TensorOptions().dtype(dtype).device(device); }
 };

@@ -26,7 +26,7 @@ TEST(ModelBlocks, ReplayFromCapturedInputsEqualsFullForward) {
   const at::Tensor ids = t.input_ids();
   const at::Tensor x1 = srs::capture_block_inputs(model, ids, 1, 2);
   const at::Tensor x2 = srs::capture_block_inputs(model, ids, 2, 2);  // input of the final norm
-  const auto block1 = srs::DecoderBlock::load(t.config, *t.weights, 1, at::kFloat);
+  const auto block1 = srs::DecoderBlock::load(t.config, *t.weights, 1);
   at::NoGradGuard no_grad;
   const at::Tensor y1 = srs::replay_block(model, *block1, x1, 2);
   // Same operations on the same data: bitwise equal.
@@ -55,7 +55,7 @@ TEST(ModelBlocks, BlockBackwardEqualsFullModelAutograd) {
 
   auto model = t.model();
   const at::Tensor x1 = srs::capture_block_inputs(model, ids, 1, 2);
-  const auto block = srs::DecoderBlock::load(t.config, *t.weights, 1, at::kFloat);
+  const auto block = srs::DecoderBlock::load(t.config, *t.weights, 1);
   for (const at::Tensor& p : block->parameters()) p.set_requires_grad(true);
   const at::Tensor y1 = srs::replay_block(model, *block, x1, 2);
   // Gradient arriving at block 1's output from the layers above it.
@@ -82,7 +82,7 @@ TEST(ModelBlocks, BlockGradientsMatchFiniteDifferences) {
   o.dtype = at::kDouble;
   auto model = t.model(o);
   const at::Tensor x = srs::capture_block_inputs(model, t.input_ids(), 1, 2).set_requires_grad(true);
-  const auto block = srs::DecoderBlock::load(t.config, *t.weights, 1, o.tensor_options());
+  const auto block = srs::DecoderBlock::load(t.config, *t.weights, 1, o);
   srs::Linear* q = block->find_linear("model.layers.1.self_attn.q_proj");
   srs::Linear* down = block->find_linear("model.layers.1.mlp.down_proj");
   ASSERT_TRUE(q && down);

@@ -50,9 +50,9 @@ TEST(ModelErrors, MissingTensorNamesFileAndTensor) {
   auto source = std::make_shared<HidingSource>(t.weights, name);
   srs::DecoderModel model(t.config, source);
   expect_error([&] { model.forward(t.input_ids()); }, {"tiny_llama", name, "missing"});
-  expect_error([&] { srs::DecoderBlock::load(t.config, *source, 1, at::kFloat); }, {name});
+  expect_error([&] { srs::DecoderBlock::load(t.config, *source, 1); }, {name});
   // Block 0 does not need the tensor, so it still loads on its own.
-  EXPECT_NO_THROW(srs::DecoderBlock::load(t.config, *source, 0, at::kFloat));
+  EXPECT_NO_THROW(srs::DecoderBlock::load(t.config, *source, 0));
 }
 
 TEST(ModelErrors, MissingFinalNormNamed) {
@@ -66,11 +66,11 @@ TEST(ModelErrors, WrongShapeNamesTensorAndBothShapes) {
   auto t = tiny_model("tiny_llama");
   srs::ModelConfig c = t.config;
   c.head_dim = 16;
-  expect_error([&] { srs::DecoderBlock::load(c, *t.weights, 0, at::kFloat); },
+  expect_error([&] { srs::DecoderBlock::load(c, *t.weights, 0); },
                {"tiny_llama", "model.layers.0.self_attn.q_proj.weight", "[48, 48]", "[64, 48]"});
   c = t.config;
   c.intermediate_size = 100;
-  expect_error([&] { srs::DecoderBlock::load(c, *t.weights, 1, at::kFloat); },
+  expect_error([&] { srs::DecoderBlock::load(c, *t.weights, 1); },
                {"model.layers.1.mlp.gate_proj.weight", "[96, 48]", "[100, 48]"});
   c = t.config;
   c.vocab_size = 130;
@@ -90,6 +90,9 @@ TEST(ModelErrors, BadInputsRejected) {
   expect_error([&] { block->forward(at::zeros({1, 4, 32}), model.rope(4)); }, {"model.layers.0", "64"});
   expect_error([&] { srs::capture_block_inputs(model, t.input_ids(), 3, 1); }, {"block 3"});
   expect_error([&] { srs::capture_block_inputs(model, t.input_ids(), 1, 0); }, {"batch size"});
+  srs::ModelOptions no_chunk;
+  no_chunk.attention_chunk = 0;
+  expect_error([&] { srs::DecoderBlock::load(t.config, *t.weights, 0, no_chunk); }, {"attention chunk"});
 }
 
 TEST(ModelErrors, DeviceAndDtypeNames) {

@@ -30,6 +30,16 @@ TEST_P(ModelGolden, Fp32LogitsMatchTransformers) {
   EXPECT_LT(diff, 1e-4);
 }
 
+// Attention in query chunks (16 positions as 5 + 5 + 5 + 1) computes the same logits.
+TEST_P(ModelGolden, ChunkedAttentionMatchesTransformers) {
+  const auto t = tiny_model(GetParam());
+  srs::ModelOptions o;
+  o.attention_chunk = 5;
+  auto model = t.model(o);
+  at::NoGradGuard no_grad;
+  EXPECT_LT(max_abs_diff(model.forward(t.input_ids()), t.ref("logits")), 1e-4);
+}
+
 // Checked directly because at positions < 16 the slowest RoPE bands barely move the logits.
 // Same float32 operations in the same order as transformers: agreement to float32 rounding.
 TEST_P(ModelGolden, RopeInverseFrequenciesMatchTransformers) {
