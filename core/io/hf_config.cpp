@@ -102,6 +102,9 @@ Architecture parse_architecture(const json& root, const std::string& path) {
 void parse_rope(const json& rope, const char* dict_name, const std::string& path, ModelConfig& c) {
   if (!rope.is_object()) throw Error(path + ": key '" + dict_name + "' must be an object; fix config.json");
   const Keys k(rope, path, std::string(dict_name) + ".");
+  for (const auto& item : rope.items())
+    if (item.value().is_object())  // transformers v5 nests one dict per attention layer type
+      k.fail(item.key().c_str(), "holds per-layer-type RoPE parameters, which these architectures do not use");
   c.rope_theta = k.number("rope_theta", c.rope_theta);
   std::string type = "default";
   if (k.has("rope_type"))

@@ -155,6 +155,12 @@ TEST(HfConfig, RopeParametersOfTransformersV5) {
   EXPECT_DOUBLE_EQ(c.rope_scaling.factor, 4.0);
 }
 
+TEST(HfConfig, PerLayerTypeRopeParametersRejected) {
+  json j = llama();
+  j["rope_parameters"] = {{"full_attention", {{"rope_type", "default"}, {"rope_theta", 1e6}}}};
+  expect_error(j, {"dir/config.json", "rope_parameters.full_attention", "per-layer-type"});
+}
+
 TEST(HfConfig, UnsupportedArchitectureListsSupported) {
   json j = llama();
   j["architectures"] = {"GPT2LMHeadModel"};
