@@ -295,8 +295,13 @@ void GgufFile::parse() {
                   " is not a multiple of the " + traits->name + " block size " +
                   std::to_string(traits->block_size) + "." + kCorruptHint);
     }
-    // numel / block_size * type_size cannot overflow: numel <= 2^63 and type_size / block_size <= 8.
-    t.nbytes = static_cast<uint64_t>(t.numel / traits->block_size) * static_cast<uint64_t>(traits->type_size);
+    // The byte count must fit in 64 bits before it can be compared with the file size
+    // (found by fuzz_gguf: 2^62 F32 elements wrapped to 0 bytes).
+    const uint64_t blocks = static_cast<uint64_t>(t.numel / traits->block_size);
+    if (blocks > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(traits->type_size)) {
+      throw Error(path_ + ": " + where + ": its byte size overflows 64 bits." + kCorruptHint);
+    }
+    t.nbytes = blocks * static_cast<uint64_t>(traits->type_size);
     t.offset = c.read<uint64_t>(where, "data offset");
     if (t.offset % alignment_ != 0) {
       throw Error(path_ + ": " + where + ": data offset " + std::to_string(t.offset) +

@@ -223,3 +223,15 @@ TEST(GgufBadInput, MissingFile) {
     EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
   }
 }
+
+// Regression from fuzz_gguf: a tensor of 2^62+ F32 elements whose byte count wrapped to 0
+// passed the range check and then asked for an impossible allocation.
+TEST(GgufBadInput, ByteSizeOverflowIsRefused) {
+  const std::string path = srs::test::golden("gguf/regressions/nbytes-overflow.gguf");
+  try {
+    GgufFile f(path);
+    ADD_FAILURE() << "parsed without error";
+  } catch (const srs::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("overflows"), std::string::npos) << e.what();
+  }
+}
