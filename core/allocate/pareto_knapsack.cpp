@@ -184,12 +184,26 @@ std::optional<KnapsackSolution> solve_knapsack(const std::vector<KnapsackItem>& 
   // The unconstrained optimum fits: nothing to search.
   if (relaxed_bits(items, 0.0) <= budget) return evaluate(relaxed(0.0));
 
-  // Smallest lambda whose relaxed selection fits, by doubling then bisection.
-  double hi = 1e-300;
-  while (relaxed_bits(items, hi) > budget) hi *= 2;  // terminates: large lambda picks the cheapest choices
+  // Smallest lambda whose relaxed selection fits. Above the steepest loss-per-bit trade of any
+  // item, every item takes its cheapest choice, which fits; halve from there until it no longer
+  // fits, then bisect. Any lambda >= 0 gives a valid bound, so precision only buys tightness.
+  double hi = 0;
+  for (const auto& item : items) {
+    const int64_t lo_bits = cheapest_bits(item);
+    double lo_loss = std::numeric_limits<double>::infinity();
+    for (const auto& c : item)
+      if (c.bits == lo_bits) lo_loss = std::min(lo_loss, c.loss);
+    for (const auto& c : item)
+      if (c.bits > lo_bits) hi = std::max(hi, (lo_loss - c.loss) / static_cast<double>(c.bits - lo_bits));
+  }
+  hi = hi > 0 ? hi * 2 : 1.0;
+  while (relaxed_bits(items, hi) > budget) hi *= 2;  // guards against rounding in the slopes
   double lo = hi / 2;
-  if (hi == 1e-300) lo = 0;
-  for (int it = 0; it < 200 && lo < hi; ++it) {
+  while (lo > 1e-300 && relaxed_bits(items, lo) <= budget) {
+    hi = lo;
+    lo /= 2;
+  }
+  for (int it = 0; it < 48; ++it) {
     const double mid = lo + (hi - lo) / 2;
     if (mid <= lo || mid >= hi) break;
     (relaxed_bits(items, mid) <= budget ? hi : lo) = mid;
@@ -233,65 +247,82 @@ std::optional<KnapsackSolution> solve_knapsack(const std::vector<KnapsackItem>& 
     magnitude += std::fabs(best_reduced[s]);
   }
   const double slack = 1e-9 * magnitude + 1e-300;
-  const double gap = upper.loss - lower + slack;
 
-  // Reduction: drop choices that cannot take part in a selection better than `upper`. Items
-  // left with one choice are fixed; only the others enter the DP.
-  std::vector<KnapsackItem> open;
-  std::vector<std::vector<int>> open_choice;  // index in items[s] of each open choice
-  std::vector<size_t> open_item;
-  std::vector<int> pick(n, -1);
-  int64_t fixed_bits = 0;
-  double fixed_loss = 0;
-  for (size_t s = 0; s < n; ++s) {
-    KnapsackItem keep;
-    std::vector<int> index;
-    for (size_t k = 0; k < items[s].size(); ++k) {
-      const auto& c = items[s][k];
-      if (c.loss + lambda * static_cast<double>(c.bits) - best_reduced[s] <= gap) {
-        keep.push_back(c);
-        index.push_back(static_cast<int>(k));
+  // Searches for the best selection with loss <= cutoff: any such selection survives the
+  // reduction and the DP bound below, so if the best one found is within the cutoff it is the
+  // optimum. Returns the best selection found (possibly above the cutoff), if any.
+  size_t states = 0;
+  auto attempt = [&](double cutoff) -> std::optional<KnapsackSolution> {
+    const double gap = cutoff - lower + slack;
+    // Reduction: drop choices that no selection within the cutoff can take. Items left with
+    // one choice are fixed; only the others enter the DP.
+    std::vector<KnapsackItem> open;
+    std::vector<std::vector<int>> open_choice;  // index in items[s] of each open choice
+    std::vector<size_t> open_item;
+    std::vector<int> pick(n, -1);
+    int64_t fixed_bits = 0;
+    double fixed_loss = 0;
+    for (size_t s = 0; s < n; ++s) {
+      KnapsackItem keep;
+      std::vector<int> index;
+      for (size_t k = 0; k < items[s].size(); ++k) {
+        const auto& c = items[s][k];
+        if (c.loss + lambda * static_cast<double>(c.bits) - best_reduced[s] <= gap) {
+          keep.push_back(c);
+          index.push_back(static_cast<int>(k));
+        }
+      }
+      if (keep.empty()) return std::nullopt;  // only when the cutoff is below the bound itself
+      if (keep.size() == 1) {
+        pick[s] = index[0];
+        fixed_bits += keep[0].bits;
+        fixed_loss += keep[0].loss;
+      } else {
+        open.push_back(std::move(keep));
+        open_choice.push_back(std::move(index));
+        open_item.push_back(s);
       }
     }
-    if (keep.size() == 1) {
-      pick[s] = index[0];
-      fixed_bits += keep[0].bits;
-      fixed_loss += keep[0].loss;
-    } else {
-      open.push_back(std::move(keep));
-      open_choice.push_back(std::move(index));
-      open_item.push_back(s);
+    const int64_t open_budget = budget - fixed_bits;
+    // DP over the open items with the bound of the header: drop a state after open item s when
+    //   fixed_loss + loss + lambda * bits + sum_{open j > s} best_reduced[j] - lambda * budget > cutoff.
+    ParetoKnapsack::Bound bound;
+    bound.lambda = lambda;
+    bound.threshold.resize(open.size());
+    double suffix = 0;
+    for (size_t s = open.size(); s-- > 0;) {
+      bound.threshold[s] = suffix;
+      suffix += best_reduced[open_item[s]];
     }
-  }
-  const int64_t open_budget = budget - fixed_bits;
+    int64_t prefix_cheapest = 0;
+    for (size_t s = 0; s < open.size(); ++s) {
+      prefix_cheapest += cheapest_bits(open[s]);
+      bound.threshold[s] = cutoff - fixed_loss + slack +
+                           lambda * static_cast<double>(open_budget - prefix_cheapest) - bound.threshold[s];
+    }
+    const ParetoKnapsack dp(open, open_budget, &bound);
+    states += dp.states_kept();
+    const std::ptrdiff_t at = dp.best_within(open_budget);
+    if (at < 0) return std::nullopt;
+    const std::vector<int> open_pick = dp.choices(static_cast<size_t>(at));
+    for (size_t s = 0; s < open.size(); ++s) pick[open_item[s]] = open_choice[s][open_pick[s]];
+    return evaluate(pick);
+  };
 
-  // DP over the open items with the bound of the header: drop a state after open item s when
-  //   fixed_loss + loss + lambda * bits + sum_{open j > s} best_reduced[j] - lambda * budget > upper.loss.
-  ParetoKnapsack::Bound bound;
-  bound.lambda = lambda;
-  bound.threshold.resize(open.size());
-  double suffix = 0;
-  for (size_t s = open.size(); s-- > 0;) {
-    bound.threshold[s] = suffix;
-    suffix += best_reduced[open_item[s]];
+  // The optimum usually lies far closer to the lower bound than the greedy selection does, and
+  // the DP's work grows with the cutoff: try small cutoffs first, widening until one holds the
+  // optimum or the cutoff reaches the greedy selection.
+  for (double step = (upper.loss - lower) / 64;; step *= 4) {
+    const double cutoff = step > 0 ? std::min(lower + step, upper.loss) : upper.loss;
+    const auto found = attempt(cutoff);
+    if (found) {
+      if (found->loss < upper.loss) upper = *found;
+      if (found->loss <= cutoff + slack) break;
+    }
+    if (cutoff >= upper.loss) break;
   }
-  int64_t prefix_cheapest = 0;
-  for (size_t s = 0; s < open.size(); ++s) {
-    prefix_cheapest += cheapest_bits(open[s]);
-    bound.threshold[s] = upper.loss - fixed_loss + slack +
-                         lambda * static_cast<double>(open_budget - prefix_cheapest) - bound.threshold[s];
-  }
-  const ParetoKnapsack dp(open, open_budget, &bound);
-  const std::ptrdiff_t at = dp.best_within(open_budget);
-  if (at < 0 || fixed_loss + dp.loss(static_cast<size_t>(at)) >= upper.loss) {
-    upper.states_kept = dp.states_kept();
-    return upper;  // nothing beats the greedy selection
-  }
-  const std::vector<int> open_pick = dp.choices(static_cast<size_t>(at));
-  for (size_t s = 0; s < open.size(); ++s) pick[open_item[s]] = open_choice[s][open_pick[s]];
-  KnapsackSolution sol = evaluate(pick);
-  sol.states_kept = dp.states_kept();
-  return sol;
+  upper.states_kept = states;
+  return upper;
 }
 
 }  // namespace srs

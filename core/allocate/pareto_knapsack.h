@@ -29,7 +29,7 @@ struct KnapsackSolution {
   std::vector<int> choices;  // choice index per item
   int64_t bits = 0;
   double loss = 0;
-  size_t states_kept = 0;  // DP states kept over all items (work measure)
+  size_t states_kept = 0;  // DP states kept over all items and attempts (work measure)
 };
 
 // The least-loss selection whose total bits <= budget, or nullopt when even the cheapest
@@ -38,10 +38,12 @@ struct KnapsackSolution {
 // after item s, every completion within the budget B has loss at least
 //   L + lambda * b + sum_{j > s} min_k (loss_jk + lambda * bits_jk) - lambda * B
 // (Lagrangian relaxation of the budget). lambda is the multiplier that makes the relaxed
-// selection just fit B, the feasible selection is that relaxed one greedily improved. The same
-// bound first removes choices that no selection better than the feasible one can take (items
-// left with one choice are fixed and skip the DP). The optimum's bound never exceeds its loss,
-// so neither step drops it: the answer stays exact.
+// selection just fit B; a feasible selection is that relaxed one greedily improved. For a
+// cutoff C, the same bound first removes choices that no selection with loss <= C can take
+// (items left with one choice are fixed and skip the DP), then drops DP states whose bound
+// exceeds C. A selection's bound never exceeds its loss, so every selection with loss <= C
+// survives: if the best found is <= C it is the optimum. C starts just above the lower bound
+// and widens (x4) up to the feasible selection's loss, so the answer is always exact.
 std::optional<KnapsackSolution> solve_knapsack(const std::vector<KnapsackItem>& items, int64_t budget);
 
 class ParetoKnapsack {
