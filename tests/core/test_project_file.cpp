@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <random>
 
 #include "project/h5_io.h"
 #include "project/project_check.h"
@@ -222,6 +223,27 @@ TEST(ProjectFile, CorruptFilesAreErrors) {
   const std::string long_path = srs::test::temp_dir() + "/long.srsproj";
   srs::write_file_atomic(long_path, bytes + "junk");
   expect_bad(long_path, "unexpected bytes");
+}
+
+// HDF5 itself may crash on damaged metadata; the seal must catch every damaged byte first.
+TEST(ProjectFile, RandomDamageIsAlwaysAnError) {
+  const std::string path = write_sample("random.srsproj");
+  const std::string bytes = srs::read_file(path);
+  const size_t header_text = bytes.find('\0');  // NUL padding after the header text is not checked
+  ASSERT_NE(header_text, std::string::npos);
+  std::mt19937 rng(5);
+  const std::string damaged = srs::test::temp_dir() + "/damaged.srsproj";
+  for (int trial = 0; trial < 100; ++trial) {
+    std::string b = bytes;
+    const int flips = 1 + static_cast<int>(rng() % 8);
+    for (int f = 0; f < flips; ++f) {
+      size_t at = rng() % (header_text + bytes.size() - srs::kProjectUserBlock);
+      if (at >= header_text) at += srs::kProjectUserBlock - header_text;
+      b[at] = static_cast<char>(b[at] ^ (1 + rng() % 255));
+    }
+    srs::write_file_atomic(damaged, b);
+    EXPECT_THROW(srs::read_project(damaged), srs::Error) << "trial " << trial;
+  }
 }
 
 TEST(ProjectFile, EditWithoutResealIsRefused) {
