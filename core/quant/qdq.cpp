@@ -32,7 +32,6 @@ void check_finite(const at::Tensor& w, const std::string& layer) {
 
 void check_shape(const at::Tensor& t, std::vector<int64_t> want, const char* what, const std::string& layer) {
   if (!t.defined()) return;
-  if (t.numel() == 1 && want.size() == 1 && want[0] == 1) return;
   bool ok = t.sizes() == at::IntArrayRef(want);
   // init_scale comes as [R] or [R, 1] (the V2 searches keep the reduced dim).
   if (!ok && want.size() == 1) ok = t.dim() == 2 && t.size(0) == want[0] && t.size(1) == 1;
