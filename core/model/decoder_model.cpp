@@ -109,6 +109,7 @@ void DecoderModel::apply_patches(Linear& linear) const {
   if (it == patches_.end()) return;
   if (it->second.weight.defined()) linear.set_weight(it->second.weight);
   linear.set_transform(it->second.transform);
+  linear.set_input_transform(it->second.input_transform);
 }
 
 Linear* DecoderModel::resident_linear(const std::string& name) {
@@ -141,6 +142,12 @@ void DecoderModel::set_linear_transform(const std::string& name, WeightTransform
   linear_shape(name);  // validates the name
   patches_[name].transform = transform;
   if (Linear* l = resident_linear(name)) l->set_transform(std::move(transform));
+}
+
+void DecoderModel::set_linear_input_transform(const std::string& name, InputTransform transform) {
+  linear_shape(name);  // validates the name
+  patches_[name].input_transform = transform;
+  if (Linear* l = resident_linear(name)) l->set_input_transform(std::move(transform));
 }
 
 void DecoderModel::clear_linear_patches() {

@@ -64,6 +64,9 @@ class DecoderModel {
   void set_linear_weight(const std::string& name, const at::Tensor& weight);
   // Installs a transform applied to the Linear's weight on every forward (empty: remove).
   void set_linear_transform(const std::string& name, WeightTransform transform);
+  // Installs a transform applied to the Linear's input on every forward (empty: remove),
+  // e.g. activation fake quantization.
+  void set_linear_input_transform(const std::string& name, InputTransform transform);
   // Drops every weight patch and transform; resident blocks are reloaded on next use.
   void clear_linear_patches();
 
@@ -71,6 +74,7 @@ class DecoderModel {
   struct Patch {
     at::Tensor weight;  // undefined: the stored weight
     WeightTransform transform;
+    InputTransform input_transform;
   };
   std::vector<int64_t> linear_shape(const std::string& name) const;  // throws for unknown names
   void apply_patches(Linear& linear) const;

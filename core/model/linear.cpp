@@ -24,6 +24,13 @@ at::Tensor Linear::effective_weight() const {
   return w;
 }
 
-at::Tensor Linear::forward(const at::Tensor& x) const { return at::linear(x, effective_weight(), bias_); }
+at::Tensor Linear::forward(const at::Tensor& x) const {
+  if (!input_transform_) return at::linear(x, effective_weight(), bias_);
+  const at::Tensor xt = input_transform_(x);
+  if (xt.sizes() != x.sizes())
+    throw Error("layer '" + name_ + "': input transform returned shape " + shape_text(xt.sizes()) + " instead of " +
+                shape_text(x.sizes()));
+  return at::linear(xt, effective_weight(), bias_);
+}
 
 }  // namespace srs

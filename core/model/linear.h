@@ -1,7 +1,8 @@
 #pragma once
 // A Linear layer addressed by its Hugging Face module name, whose weight can be read,
 // replaced (a dequantized weight) or passed through a transform on every forward
-// (fake quantization with tunable, differentiable parameters).
+// (fake quantization with tunable, differentiable parameters), and whose input can be
+// transformed too (activation fake quantization for W+A schemes).
 #include <ATen/ATen.h>
 
 #include <functional>
@@ -11,6 +12,8 @@ namespace srs {
 
 // Maps the stored weight [out, in] to the weight the forward uses; must keep the shape.
 using WeightTransform = std::function<at::Tensor(const at::Tensor& weight)>;
+// Maps the input [..., in] before the product; must keep the shape.
+using InputTransform = std::function<at::Tensor(const at::Tensor& x)>;
 
 class Linear {
  public:
@@ -34,6 +37,10 @@ class Linear {
   // The weight the forward multiplies by: transform(weight) or the weight itself.
   at::Tensor effective_weight() const;
 
+  // Installs (or, with an empty function, removes) the transform applied to each input.
+  void set_input_transform(InputTransform transform) { input_transform_ = std::move(transform); }
+  bool has_input_transform() const { return static_cast<bool>(input_transform_); }
+
   // x [..., in] -> [..., out]
   at::Tensor forward(const at::Tensor& x) const;
 
@@ -42,6 +49,7 @@ class Linear {
   at::Tensor weight_;
   at::Tensor bias_;
   WeightTransform transform_;
+  InputTransform input_transform_;
 };
 
 }  // namespace srs

@@ -163,6 +163,33 @@ TEST(ModelBlocks, WeightTransformIsAppliedAndDifferentiable) {
   EXPECT_TRUE(at::equal(model.forward(ids).detach(), original));
 }
 
+// Input transforms (activation fake quantization) act on what enters the Linear, in both
+// modes: doubling the input of lm_head doubles the logits exactly; the one of a block's
+// down_proj changes them; removing the transforms restores the original.
+TEST(ModelBlocks, InputTransformIsApplied) {
+  for (bool low_memory : {false, true}) {
+    const auto t = tiny_model("tiny_qwen2");
+    srs::ModelOptions o;
+    o.low_memory = low_memory;
+    auto model = t.model(o);
+    const at::Tensor ids = t.input_ids();
+    at::NoGradGuard no_grad;
+    const at::Tensor original = model.forward(ids);
+    model.set_linear_input_transform("lm_head", [](const at::Tensor& x) { return x * 2; });
+    EXPECT_TRUE(at::equal(model.forward(ids), original * 2)) << "low_memory " << low_memory;
+    model.set_linear_input_transform("lm_head", {});
+    const std::string down = "model.layers.0.mlp.down_proj";
+    model.set_linear_input_transform(down, [](const at::Tensor& x) { return at::round(x * 4) / 4; });
+    EXPECT_GT(max_abs_diff(model.forward(ids), original), 1e-3) << "low_memory " << low_memory;
+    model.set_linear_input_transform(down, {});
+    EXPECT_TRUE(at::equal(model.forward(ids), original)) << "low_memory " << low_memory;
+    EXPECT_THROW(model.set_linear_input_transform("model.layers.9.mlp.up_proj", {}), srs::Error);
+  }
+  srs::Linear l("x", at::zeros({2, 3}));
+  l.set_input_transform([](const at::Tensor& x) { return x.sum(-1); });
+  EXPECT_THROW(l.forward(at::zeros({1, 3})), srs::Error);
+}
+
 TEST(ModelBlocks, LinearNamesFollowHuggingFace) {
   const auto t = tiny_model("tiny_llama");
   auto model = t.model();
