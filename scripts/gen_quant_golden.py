@@ -125,9 +125,9 @@ class Capture:
         setattr(self.module, self.name, self.orig)
 
 
-def weight_case(blob, name, dtype, bits, group, sym, shape, seed, tun):
+def weight_case(blob, name, dtype, bits, group, sym, shape, seed, tun, wdtype=torch.float32):
     out, inn = shape
-    w = make_weight(out, inn, group, seed, "edge")
+    w = make_weight(out, inn, group, seed, "edge").to(wdtype)
     w_r, _, pad_len = reshape_pad_tensor_by_group_size(w, group)
     rows, gsize = w_r.shape
     assert rows == get_scale_shape(w, group) or (group == 0 and rows == 1)
@@ -155,7 +155,8 @@ def weight_case(blob, name, dtype, bits, group, sym, shape, seed, tun):
     mn.requires_grad_(True)
     mx.requires_grad_(True)
 
-    case = {"name": name, "data_type": dtype, "bits": bits, "group_size": group, "sym": sym, "tunables": tun}
+    case = {"name": name, "data_type": dtype, "bits": bits, "group_size": group, "sym": sym, "tunables": tun,
+            "weight_dtype": "bf16" if wdtype == torch.bfloat16 else "f32"}
     codes = None
     global_scale = None
     if dtype == "int":
@@ -185,16 +186,28 @@ def weight_case(blob, name, dtype, bits, group, sym, shape, seed, tun):
     (w_hat * r).sum().backward()
 
     scale_f = scale.detach().to(torch.float32).reshape(-1)
+    if dtype.startswith("int") and w.dtype != torch.float32:
+        # A bf16 w_hat is rounded, so read the codes from the same reference call on the upcast
+        # weight (the reference computes in fp32 either way; checked below).
+        kw = dict(bits=bits, group_size=group, v=v.detach(), min_scale=mn.detach(), max_scale=mx.detach(),
+                  scale_dtype=torch.float16, tensor_min=weight_min.float(), tensor_max=weight_max.float(),
+                  q_scale_thresh=Q_SCALE_THRESH)
+        fn = quant_tensor_sym_gptq if dtype == "int_sym_gptq" else (quant_tensor_sym if sym else quant_tensor_asym)
+        w_hat32, scale32, zp32 = fn(w.float(), **kw)
+        assert torch.equal(w_hat32.to(w.dtype), w_hat.detach()) and torch.equal(scale32, scale.detach()), name
+        w_hat_exact = w_hat32
+    else:
+        w_hat_exact = w_hat.detach()
     if dtype.startswith("int"):
         # Exact for these sizes: |q| <= 255 times an fp16 scale fits fp32's 24-bit mantissa.
         s_full = scale.detach().to(torch.float32).reshape(rows, 1).expand(rows, gsize).reshape(out, -1)[:, :inn]
         if sym and dtype == "int":
-            codes = torch.round(w_hat.detach() / s_full)
-            assert torch.equal(codes * s_full, w_hat.detach()), name
+            codes = torch.round(w_hat_exact / s_full)
+            assert torch.equal(codes * s_full, w_hat_exact), name
         else:
             zp_full = zp.detach().to(torch.float32).reshape(rows, 1).expand(rows, gsize).reshape(out, -1)[:, :inn]
-            codes = torch.round(w_hat.detach() / s_full) + zp_full
-            assert torch.equal((codes - zp_full) * s_full, w_hat.detach()), name
+            codes = torch.round(w_hat_exact / s_full) + zp_full
+            assert torch.equal((codes - zp_full) * s_full, w_hat_exact), name
             case["zero_point"] = blob.add(zp.detach().to(torch.float32).reshape(-1))
         case["codes"] = blob.add(codes.to(torch.int32))
     else:
@@ -339,6 +352,11 @@ def main():
     for tun in ("identity", "random", "init_scale"):
         weights.append(weight_case(blob, "nvfp4_%s" % tun, "nv_fp", 4, 16, True, main_shape, seed, tun)); seed += 10
     weights.append(weight_case(blob, "nvfp4_pad", "nv_fp", 4, 16, True, pad_shape, seed, "random")); seed += 10
+    # bf16 checkpoints: the reference computes in fp32 by promotion and casts w_hat back to bf16
+    for dtype, bits, group, sym in (("int", 4, 32, True), ("int", 3, 32, False), ("mx_fp", 4, 32, True),
+                                    ("nv_fp", 4, 16, True)):
+        weights.append(weight_case(blob, "%s%d_%s_bf16" % (dtype, bits, "sym" if sym else "asym"), dtype, bits, group,
+                                   sym, pad_shape, seed, "random", torch.bfloat16)); seed += 10
 
     acts = [
         act_case(blob, "act_mxfp4_3d", "mx_fp", 4, 32, (2, 3, 64), 900),

@@ -47,7 +47,7 @@ at::Tensor grad_or_zero(const at::Tensor& p) { return p.grad().defined() ? p.gra
 TEST(QuantQdqGolden, WeightsMatchAutoRound) {
   const QuantGolden& g = QuantGolden::get();
   const auto& cases = g.doc().at("weights");
-  ASSERT_GE(cases.size(), 40u);
+  ASSERT_GE(cases.size(), 49u);
   for (const auto& c : cases) {
     const std::string name = c.at("name").get<std::string>();
     SCOPED_TRACE(name);
@@ -62,8 +62,11 @@ TEST(QuantQdqGolden, WeightsMatchAutoRound) {
     srs::QdqOptions opt;
     if (c.contains("global_scale")) opt.global_scale = at::scalar_tensor(c.at("global_scale").get<double>(), at::kFloat);
 
-    const at::Tensor w = g.tensor(c.at("weight"));
+    at::Tensor w = g.tensor(c.at("weight"));
+    const bool bf16 = c.at("weight_dtype").get<std::string>() == "bf16";
+    if (bf16) w = w.to(at::kBFloat16);  // exact: the stored values are bf16 values
     const srs::WeightQdq q = srs::qdq_weight(w, s, t, "golden." + name, opt);
+    EXPECT_EQ(q.weight.scalar_type(), w.scalar_type());
 
     EXPECT_EQ(count_ulp_mismatch(q.weight, g.tensor(c.at("w_hat")), 0), 0) << "dequantized weight";
     EXPECT_EQ(count_ulp_mismatch(q.scale, g.tensor(c.at("scale")), 0), 0) << "scale";
