@@ -25,6 +25,8 @@ float round_fp8_e4m3(float x) {
 
 at::Tensor round_fp8_e4m3(const at::Tensor& x) {
   if (x.scalar_type() != at::kFloat) throw Error("round_fp8_e4m3: expected a float32 tensor");
+  // Block scales are small (one per 16 weights): a round trip through host memory is cheap.
+  if (!x.is_cpu()) return round_fp8_e4m3(x.cpu()).to(x.device());
   at::Tensor in = x.contiguous();
   at::Tensor out = at::empty_like(in);
   const float* src = in.data_ptr<float>();

@@ -9,7 +9,7 @@ namespace srs {
 
 float round_fp8_e4m3(float x);
 
-// Element-wise round_fp8_e4m3 of a float32 tensor (no autograd).
+// Element-wise round_fp8_e4m3 of a float32 tensor on any device (no autograd).
 at::Tensor round_fp8_e4m3(const at::Tensor& x);
 
 }  // namespace srs

@@ -57,7 +57,8 @@ GroupedQdq dispatch(const at::Tensor& wg, const Scheme& s, const Tunables& t, co
 WeightQdq qdq_weight(const at::Tensor& weight, const Scheme& scheme, const Tunables& t, const std::string& layer,
                      const QdqOptions& opt) {
   validate_scheme(scheme, layer);
-  if (weight.dim() != 2) throw Error(layer + ": expected a 2-D weight, got shape " + shape_str(weight.sizes()));
+  if (weight.dim() != 2 || weight.numel() == 0)
+    throw Error(layer + ": expected a non-empty 2-D weight, got shape " + shape_str(weight.sizes()));
   WeightQdq out;
   out.layout = group_layout(weight.size(0), weight.size(1), scheme.group_size);
   if (!quantizes_weights(scheme)) {
@@ -85,7 +86,10 @@ WeightQdq qdq_weight(const at::Tensor& weight, const Scheme& scheme, const Tunab
   return out;
 }
 
-Tunables make_tunables(const at::Tensor& weight, const Scheme& scheme) {
+Tunables make_tunables(const at::Tensor& weight, const Scheme& scheme, const std::string& layer) {
+  validate_scheme(scheme, layer);
+  if (weight.dim() != 2 || weight.numel() == 0)
+    throw Error(layer + ": expected a non-empty 2-D weight, got shape " + shape_str(weight.sizes()));
   const GroupLayout g = group_layout(weight.size(0), weight.size(1), scheme.group_size);
   const auto opts = at::TensorOptions().dtype(at::kFloat).device(weight.device());
   Tunables t;
@@ -108,6 +112,8 @@ ActQdq qdq_activation(const at::Tensor& x, const Scheme& scheme, const std::stri
     throw Error(layer + ": scheme " + describe_scheme(scheme) + " does not quantize activations");
   const std::string type = scheme.act_data_type ? *scheme.act_data_type : scheme.data_type;
   const int group = scheme.act_group_size ? *scheme.act_group_size : scheme.group_size;
+  if (x.dim() == 0 || x.numel() == 0)
+    throw Error(layer + ": activation qdq needs a non-empty tensor, got shape " + shape_str(x.sizes()));
   const int64_t in = x.size(-1);
   const GroupLayout g = group_layout(x.numel() / in, in, group);
   const at::Tensor xg = to_groups(x.to(at::kFloat), g);

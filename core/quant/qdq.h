@@ -36,7 +36,8 @@ WeightQdq qdq_weight(const at::Tensor& weight, const Scheme& scheme, const Tunab
 
 // Fresh tunables for `weight` under `scheme`, as WrapperLinear initialises them: V = 0 [R, G],
 // alpha = beta = 1 [R], float32, requiring grad. MX / NV schemes get no beta (it is unused).
-Tunables make_tunables(const at::Tensor& weight, const Scheme& scheme);
+// Throws srs::Error naming `layer` for an invalid scheme or a weight that is not 2-D.
+Tunables make_tunables(const at::Tensor& weight, const Scheme& scheme, const std::string& layer = "weight");
 
 // Clamps alpha and beta in place to [lo, hi] outside autograd, as _qdq_weight does before every
 // forward pass (SignRound v1: [0, 1]; SignRoundV2 with an initial scale: [0, 2]).

@@ -86,6 +86,9 @@ TEST(QuantQdq, WrongTunableShapesAndSchemesAreErrors) {
   bad.bits = 9;
   EXPECT_NE(error_of([&] { srs::qdq_weight(w, bad, {}, "blk.0.ffn"); }).find("blk.0.ffn"), std::string::npos);
   EXPECT_THROW(srs::qdq_weight(at::zeros({2, 3, 4}), s, {}, "l"), srs::Error);
+  EXPECT_THROW(srs::qdq_weight(at::zeros({0, 128}), s, {}, "l"), srs::Error);
+  EXPECT_THROW(srs::make_tunables(w, bad, "l"), srs::Error);
+  EXPECT_THROW(srs::qdq_activation(at::zeros({4, 0}), srs::preset_scheme("MXFP4"), "l"), srs::Error);
   EXPECT_THROW(srs::qdq_activation(at::zeros({2, 64}), s, "l"), srs::Error);  // W4A16 keeps activations
 }
 
