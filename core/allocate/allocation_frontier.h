@@ -19,7 +19,8 @@ struct FrontierPoint {
 
 class AllocationFrontier {
  public:
-  // Keeps a reference to `allocator`, which must outlive this object.
+  // Keeps a reference to `allocator`, which must outlive this object. Throws srs::Error when
+  // the frontier would exceed ParetoKnapsack's state limit (then use Allocator::solve).
   explicit AllocationFrontier(const Allocator& allocator);
 
   // Sorted by increasing bits and strictly decreasing loss.

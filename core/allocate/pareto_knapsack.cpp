@@ -94,10 +94,11 @@ int64_t relaxed_bits(const std::vector<KnapsackItem>& items, double lambda) {
 
 }  // namespace
 
-ParetoKnapsack::ParetoKnapsack(const std::vector<KnapsackItem>& items, int64_t max_bits)
-    : ParetoKnapsack(items, max_bits, nullptr) {}
+ParetoKnapsack::ParetoKnapsack(const std::vector<KnapsackItem>& items, int64_t max_bits, size_t max_states)
+    : ParetoKnapsack(items, max_bits, max_states, nullptr) {}
 
-ParetoKnapsack::ParetoKnapsack(const std::vector<KnapsackItem>& items, int64_t max_bits, const Bound* bound) {
+ParetoKnapsack::ParetoKnapsack(const std::vector<KnapsackItem>& items, int64_t max_bits, size_t max_states,
+                               const Bound* bound) {
   check_items(items);
   std::vector<int64_t> cheapest(items.size());
   for (size_t s = 0; s < items.size(); ++s) {
@@ -129,6 +130,10 @@ ParetoKnapsack::ParetoKnapsack(const std::vector<KnapsackItem>& items, int64_t m
                   lambda_unit, threshold, scratch);
       merged.swap(scratch);
     }
+    if (parent_.size() + merged.size() > max_states)
+      throw Error("bit allocation: the Pareto frontier needs more than " + std::to_string(max_states) +
+                  " states after " + std::to_string(s + 1) + " of " + std::to_string(items.size()) +
+                  " items (too many distinct bit totals); solve single targets instead of the whole frontier");
     units_.resize(merged.size());
     loss_.resize(merged.size());
     for (size_t i = 0; i < merged.size(); ++i) {
@@ -300,7 +305,7 @@ std::optional<KnapsackSolution> solve_knapsack(const std::vector<KnapsackItem>& 
       bound.threshold[s] = cutoff - fixed_loss + slack +
                            lambda * static_cast<double>(open_budget - prefix_cheapest) - bound.threshold[s];
     }
-    const ParetoKnapsack dp(open, open_budget, &bound);
+    const ParetoKnapsack dp(open, open_budget, std::numeric_limits<size_t>::max(), &bound);
     states += dp.states_kept();
     const std::ptrdiff_t at = dp.best_within(open_budget);
     if (at < 0) return std::nullopt;

@@ -49,9 +49,12 @@ std::optional<KnapsackSolution> solve_knapsack(const std::vector<KnapsackItem>& 
 class ParetoKnapsack {
  public:
   // Builds the frontier of all totals <= max_bits (the whole frontier by default).
-  // Throws srs::Error for an item without choices or with more than 255.
+  // Throws srs::Error for an item without choices or with more than 255, and when the stored
+  // states would exceed max_states (5 bytes each): with many distinct layer shapes the whole
+  // frontier can grow too large to keep, while solve_knapsack still answers single budgets.
   explicit ParetoKnapsack(const std::vector<KnapsackItem>& items,
-                          int64_t max_bits = std::numeric_limits<int64_t>::max());
+                          int64_t max_bits = std::numeric_limits<int64_t>::max(),
+                          size_t max_states = size_t{1} << 26);
 
   // Frontier points, sorted by increasing bits and strictly decreasing loss.
   size_t size() const { return units_.size(); }
@@ -75,7 +78,7 @@ class ParetoKnapsack {
     double lambda = 0;
     std::vector<double> threshold;
   };
-  ParetoKnapsack(const std::vector<KnapsackItem>& items, int64_t max_bits, const Bound* bound);
+  ParetoKnapsack(const std::vector<KnapsackItem>& items, int64_t max_bits, size_t max_states, const Bound* bound);
 
   int64_t base_ = 0;
   int64_t unit_ = 1;

@@ -161,3 +161,15 @@ TEST(AllocateKnapsack, RejectsItemWithoutChoices) {
   EXPECT_THROW(srs::solve_knapsack({{{0, 1.0}}}, 10), srs::Error);
   EXPECT_THROW(srs::solve_knapsack({{{5, std::nan("")}}}, 10), srs::Error);
 }
+
+TEST(AllocateKnapsack, FrontierRefusesToGrowPastItsStateLimit) {
+  std::mt19937 rng(9);
+  std::vector<KnapsackItem> items(40);
+  for (auto& item : items)
+    for (int k = 0; k < 4; ++k)
+      item.push_back({std::uniform_int_distribution<int64_t>(1000, 100000)(rng),
+                      std::uniform_real_distribution<double>(0.0, 1.0)(rng)});
+  EXPECT_THROW(srs::ParetoKnapsack(items, std::numeric_limits<int64_t>::max(), 1000), srs::Error);
+  // The single-budget solver is not limited by it.
+  EXPECT_TRUE(srs::solve_knapsack(items, 40 * 50000).has_value());
+}
