@@ -238,6 +238,7 @@ std::optional<KnapsackSolution> solve_knapsack(const std::vector<KnapsackItem>& 
       }
     }
   }
+  upper = evaluate(upper.choices);  // the same summation order as every other candidate
 
   // Lagrangian lower bound: every selection within the budget has loss >= lower, and one
   // that takes choice k of item s has loss >= lower + (reduced[s][k] - best_reduced[s]),
