@@ -1,7 +1,8 @@
 #pragma once
 // The naive allocations the paper compares DeltaLoss against (algorithm.md §4): every layer at
-// a low option, then whole items of the first (or last) blocks raised to a high option, in
-// block order, as long as the budget allows. Groups, locks and the lm_head rule of the
+// a low option, then the items of the first (or last) blocks raised to a high option one by
+// one, in block order, stopping at the first item that no longer fits the budget (so the
+// raised layers stay one contiguous run of blocks). Groups, locks and the lm_head rule of the
 // allocator apply, so both plans fill the same budget under the same constraints.
 #include "allocate/allocator.h"
 
