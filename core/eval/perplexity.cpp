@@ -73,7 +73,8 @@ PerplexityResult evaluate_perplexity(DecoderModel& model, const std::vector<int3
     int64_t current_block = -1, block_done = 0;
     run_blocks(model, hidden, 0, model.num_blocks(), batch, [&](int64_t block, int64_t windows_done) {
       if (block != current_block) current_block = block, block_done = 0;
-      advance(windows_done - block_done, "block " + std::to_string(block + 1) + "/" + std::to_string(model.num_blocks()));
+      advance(windows_done - block_done,
+              "block " + std::to_string(block + 1) + "/" + std::to_string(model.num_blocks()));
       block_done = windows_done;
     });
     const std::shared_ptr<OutputHead> head = model.head();

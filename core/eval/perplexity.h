@@ -30,7 +30,7 @@ struct PerplexityOptions {
 
 struct PerplexityResult {
   double perplexity = 0;
-  double mean_nll = 0;           // natural log, per predicted token
+  double mean_nll = 0;  // natural log, per predicted token
   int64_t windows = 0;
   int64_t predicted_tokens = 0;  // windows * (seqlen - 1)
   double seconds = 0;

@@ -124,8 +124,7 @@ void parse_rope(const json& rope, const char* dict_name, const std::string& path
     s.high_freq_factor = k.number("high_freq_factor");
     // transformers falls back to max_position_embeddings when the key is absent.
     s.original_max_position_embeddings = k.integer("original_max_position_embeddings", c.max_position_embeddings);
-    if (s.high_freq_factor <= s.low_freq_factor)
-      k.fail("high_freq_factor", "must be greater than low_freq_factor");
+    if (s.high_freq_factor <= s.low_freq_factor) k.fail("high_freq_factor", "must be greater than low_freq_factor");
   } else {
     k.fail("rope_type", "'" + type + "' is not supported; supported: default, linear, llama3");
   }

@@ -31,7 +31,8 @@ void run_blocks(DecoderModel& model, at::Tensor& hidden, int64_t first, int64_t 
 
 at::Tensor capture_block_inputs(DecoderModel& model, const at::Tensor& token_ids, int64_t block, int64_t batch_size) {
   if (block < 0 || block > model.num_blocks())
-    throw Error("block " + std::to_string(block) + " does not exist; the model has " + std::to_string(model.num_blocks()));
+    throw Error("block " + std::to_string(block) + " does not exist; the model has " +
+                std::to_string(model.num_blocks()));
   at::NoGradGuard no_grad;
   at::Tensor hidden = model.embed(token_ids);
   run_blocks(model, hidden, 0, block, batch_size);

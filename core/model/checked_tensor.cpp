@@ -11,8 +11,9 @@ at::Tensor load_checked(const WeightSource& source, const std::string& name, con
   if (source.contains(name)) {
     const std::vector<int64_t> stored = source.shape(name);
     if (stored != expected)
-      throw Error(source.path() + ": tensor '" + name + "' has shape " + shape_text(stored) + " but config.json implies " +
-                  shape_text(expected) + "; the weights and the config do not belong together");
+      throw Error(source.path() + ": tensor '" + name + "' has shape " + shape_text(stored) +
+                  " but config.json implies " + shape_text(expected) +
+                  "; the weights and the config do not belong together");
   }
   // Decoding happens on the CPU; only the converted tensor goes to the device.
   const at::ScalarType dtype = options.dtype().toScalarType();

@@ -23,7 +23,10 @@ std::vector<std::string> block_linear_names(int64_t index) {
 }
 
 DecoderBlock::DecoderBlock(const ModelConfig& config, int64_t index, int64_t attention_chunk)
-    : config_(config), index_(index), attention_chunk_(attention_chunk), prefix_("model.layers." + std::to_string(index)) {}
+    : config_(config),
+      index_(index),
+      attention_chunk_(attention_chunk),
+      prefix_("model.layers." + std::to_string(index)) {}
 
 std::unique_ptr<DecoderBlock> DecoderBlock::load(const ModelConfig& c, const WeightSource& source, int64_t index,
                                                  const ModelOptions& model_options) {
@@ -42,7 +45,8 @@ std::unique_ptr<DecoderBlock> DecoderBlock::load(const ModelConfig& c, const Wei
   auto linear = [&](const std::string& name, int64_t out, int64_t in, bool bias) {
     return Linear(p + name, tensor(name + ".weight", {out, in}), bias ? tensor(name + ".bias", {out}) : at::Tensor());
   };
-  const int64_t h = c.hidden_size, q_dim = c.num_attention_heads * c.head_dim, kv_dim = c.num_key_value_heads * c.head_dim;
+  const int64_t h = c.hidden_size, q_dim = c.num_attention_heads * c.head_dim,
+                kv_dim = c.num_key_value_heads * c.head_dim;
   // Qwen2 has q/k/v biases only; LLaMA, Mistral and Qwen3 with attention_bias have o_proj's too.
   const bool o_bias = c.attention_bias && c.architecture != Architecture::Qwen2;
   b->input_norm_ = tensor("input_layernorm.weight", {h});
@@ -94,7 +98,8 @@ at::Tensor DecoderBlock::attention(const at::Tensor& x, const RopeTables& rope) 
     const at::Tensor probs = at::softmax(scores, -1, softmax_type).to(x.scalar_type());
     chunks.push_back(at::matmul(probs, v.narrow(2, 0, keys)).view({batch, heads, rows, hd}));
   }
-  const at::Tensor out = (chunks.size() == 1 ? chunks[0] : at::cat(chunks, 2)).transpose(1, 2).reshape({batch, seq, heads * hd});
+  const at::Tensor out =
+      (chunks.size() == 1 ? chunks[0] : at::cat(chunks, 2)).transpose(1, 2).reshape({batch, seq, heads * hd});
   return o_proj_.forward(out);
 }
 

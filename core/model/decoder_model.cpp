@@ -7,7 +7,9 @@
 
 namespace srs {
 
-at::Tensor OutputHead::forward(const at::Tensor& hidden) const { return lm_head_.forward(rms_norm(hidden, norm_, eps_)); }
+at::Tensor OutputHead::forward(const at::Tensor& hidden) const {
+  return lm_head_.forward(rms_norm(hidden, norm_, eps_));
+}
 
 DecoderModel::DecoderModel(ModelConfig config, std::shared_ptr<const WeightSource> weights, ModelOptions options)
     : config_(std::move(config)), weights_(std::move(weights)), options_(options) {

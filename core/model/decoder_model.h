@@ -21,7 +21,8 @@ namespace srs {
 // Final RMSNorm and lm_head ("lm_head", or the embedding table when tied).
 class OutputHead {
  public:
-  OutputHead(at::Tensor norm, Linear lm_head, double eps) : norm_(std::move(norm)), lm_head_(std::move(lm_head)), eps_(eps) {}
+  OutputHead(at::Tensor norm, Linear lm_head, double eps)
+      : norm_(std::move(norm)), lm_head_(std::move(lm_head)), eps_(eps) {}
   // hidden [batch, seq, hidden] -> logits [batch, seq, vocab] in the activation dtype.
   at::Tensor forward(const at::Tensor& hidden) const;
   Linear& lm_head() { return lm_head_; }
@@ -88,7 +89,7 @@ class DecoderModel {
   ModelOptions options_;
   at::Tensor inv_freq_;
   RopeTables rope_cache_;
-  at::Tensor embedding_;  // resident mode only
+  at::Tensor embedding_;                               // resident mode only
   std::vector<std::shared_ptr<DecoderBlock>> blocks_;  // resident mode only; null until first use
   std::shared_ptr<OutputHead> head_;                   // resident mode only
   std::map<std::string, Patch> patches_;

@@ -27,7 +27,8 @@ at::Tensor rope_inv_freq(const ModelConfig& c) {
       const at::Tensor smooth =
           (at::reciprocal(wavelen) * old_len - s.low_freq_factor) / (s.high_freq_factor - s.low_freq_factor);
       const at::Tensor smoothed = (1 - smooth) * scaled / s.factor + smooth * scaled;
-      const at::Tensor medium = at::logical_not(wavelen < high_freq_wavelen) & at::logical_not(wavelen > low_freq_wavelen);
+      const at::Tensor medium =
+          at::logical_not(wavelen < high_freq_wavelen) & at::logical_not(wavelen > low_freq_wavelen);
       return at::where(medium, smoothed, scaled);
     }
   }

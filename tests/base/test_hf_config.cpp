@@ -183,7 +183,8 @@ TEST(HfConfig, Llama3RopeMissingKeyNamed) {
 }
 
 TEST(HfConfig, MissingKeyNamed) {
-  for (const char* key : {"vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads"}) {
+  for (const char* key :
+       {"vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads"}) {
     json j = llama();
     j.erase(key);
     expect_error(j, {"dir/config.json", key, "missing"});

@@ -208,7 +208,8 @@ TEST(ModelBlocks, LinearNamesFollowHuggingFace) {
 TEST(ModelBlocks, BadLinearPatchesAreRejected) {
   const auto t = tiny_model("tiny_llama");
   auto model = t.model();
-  for (const char* bad : {"model.layers.2.mlp.down_proj", "model.layers.0.mlp.down", "model.embed_tokens", "lm_head.weight"})
+  for (const char* bad :
+       {"model.layers.2.mlp.down_proj", "model.layers.0.mlp.down", "model.embed_tokens", "lm_head.weight"})
     EXPECT_THROW(model.set_linear_weight(bad, at::zeros({48, 96})), srs::Error) << bad;
   try {
     model.set_linear_weight("model.layers.0.mlp.down_proj", at::zeros({96, 48}));

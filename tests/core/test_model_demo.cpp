@@ -1,8 +1,8 @@
 // The demo model (SmolLM2-135M-Instruct, Q4_1 GGUF) end to end: GGUF reader -> decoder ->
 // logits, against transformers' fp32 forward of the same GGUF (dequantized by gguf-py;
 // tests/golden/model/smollm2_demo from scripts/gen_tiny_models.py).
-#include <gtest/gtest.h>
 #include <ATen/Parallel.h>
+#include <gtest/gtest.h>
 #include <torch/csrc/autograd/autograd.h>
 
 #include <chrono>
@@ -21,7 +21,8 @@ namespace {
 using srs::test::max_abs_diff;
 
 // The text of scripts/gen_tiny_models.py (DEMO_TEXT).
-const char* const kDemoText = "The capital of France is Paris. It is known for the Eiffel Tower, museums and its cafes.";
+const char* const kDemoText =
+    "The capital of France is Paris. It is known for the Eiffel Tower, museums and its cafes.";
 
 struct Demo {
   srs::GgufModel gguf;
