@@ -1,17 +1,11 @@
 // The demo model (SmolLM2-135M-Instruct, Q4_1 GGUF) end to end: GGUF reader -> decoder ->
 // logits, against transformers' fp32 forward of the same GGUF (dequantized by gguf-py;
 // tests/golden/model/smollm2_demo from scripts/gen_tiny_models.py).
-#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
-#include <torch/csrc/autograd/autograd.h>
 
-#include <chrono>
-#include <cstdlib>
-#include <iostream>
 
 #include "eval/perplexity.h"
 #include "io/gguf_model.h"
-#include "model/block_runner.h"
 #include "test_model_fixture.h"
 #include "tokenizer/tokenizer.h"
 #include "util/atomic_file.h"
@@ -99,41 +93,4 @@ TEST(ModelDemo, WikiTextPerplexityIsPlausible) {
 }
 
 // Timings for the report, not assertions: run with SRS_MEASURE_SPEED=1.
-TEST(ModelDemo, MeasureSpeed) {
-  SRS_REQUIRE_DEMO();
-  if (!std::getenv("SRS_MEASURE_SPEED")) GTEST_SKIP() << "set SRS_MEASURE_SPEED=1 to measure forward/backward speed";
-  Demo d = open_demo();
-  srs::DecoderModel model(d.gguf.config, d.weights);
-  auto seconds_since = [](std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-  };
-  const int64_t vocab = d.gguf.config.vocab_size;
-  {
-    at::NoGradGuard no_grad;
-    model.forward(at::randint(vocab, {1, 16}));  // loads every block
-    for (int64_t seq : {512, 2048}) {
-      const at::Tensor ids = at::randint(vocab, {1, seq});
-      const auto t = std::chrono::steady_clock::now();
-      const at::Tensor logits = model.forward(ids);
-      const double s = seconds_since(t);
-      ASSERT_TRUE(at::isfinite(logits).all().item<bool>());
-      std::cout << "fp32 forward seqlen " << seq << ": " << s << " s, " << seq / s << " tokens/s, "
-                << at::get_num_threads() << " threads\n";
-    }
-  }
-  for (int64_t seq : {512, 2048}) {
-    const at::Tensor x = srs::capture_block_inputs(model, at::randint(vocab, {1, seq}), 15, 1);
-    const auto block = srs::DecoderBlock::load(d.gguf.config, *d.weights, 15);
-    std::vector<at::Tensor> params = block->parameters();
-    for (const at::Tensor& p : params) p.set_requires_grad(true);
-    const auto t = std::chrono::steady_clock::now();
-    const at::Tensor y = srs::replay_block(model, *block, x, 1);
-    const double fwd = seconds_since(t);
-    const auto grads = torch::autograd::grad({(y - x).pow(2).mean()}, params);
-    const double total = seconds_since(t);
-    for (const at::Tensor& g : grads) ASSERT_TRUE(at::isfinite(g).all().item<bool>());
-    std::cout << "fp32 block 15 seqlen " << seq << ": forward " << fwd << " s, forward+backward " << total << " s\n";
-  }
-}
-
 }  // namespace
