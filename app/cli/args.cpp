@@ -38,6 +38,29 @@ void Args::positional(const std::string& name, const std::string& help) {
   specs_.push_back(s);
 }
 
+void Args::repeated(const std::string& name, const std::string& value_name, const std::string& help) {
+  Spec s;
+  s.name = name;
+  s.value_name = value_name;
+  s.help = help + " (repeatable)";
+  s.is_repeated = true;
+  specs_.push_back(s);
+}
+
+std::vector<std::string> Args::get_list(const std::string& name) const {
+  auto it = repeated_values_.find(name);
+  if (it != repeated_values_.end()) return it->second;
+  std::vector<std::string> out;
+  const std::string v = get(name);
+  size_t pos = 0;
+  while (pos < v.size()) {
+    const size_t comma = std::min(v.find(',', pos), v.size());
+    if (comma > pos) out.push_back(v.substr(pos, comma - pos));
+    pos = comma + 1;
+  }
+  return out;
+}
+
 void Args::common() {
   option("threads", "N", "CPU threads for LibTorch (default: all cores)");
   option("device", "cpu|cuda", "where tensors live", "cpu");
@@ -77,7 +100,10 @@ bool Args::parse(const std::vector<std::string>& argv) {
           if (i + 1 >= argv.size()) throw Error("signround " + command_ + ": option --" + name + " needs a value");
           value = argv[++i];
         }
-        values_[name] = value;
+        if (s->is_repeated)
+          repeated_values_[name].push_back(value);
+        else
+          values_[name] = value;
       }
     } else {
       if (next_positional >= positionals.size())

@@ -16,6 +16,8 @@ class Args {
   void option(const std::string& name, const std::string& value_name, const std::string& help,
               const std::string& default_value = "");
   void positional(const std::string& name, const std::string& help);
+  // An option that may be given several times (e.g. --lock A=W4A16 --lock B=W8A16).
+  void repeated(const std::string& name, const std::string& value_name, const std::string& help);
   // Options that every command accepts: --threads, --device, --json, --quiet.
   void common();
 
@@ -26,6 +28,9 @@ class Args {
   std::string get(const std::string& name) const;  // "" when unset and no default
   int64_t get_int(const std::string& name) const;
   double get_double(const std::string& name) const;
+  // Every value of a repeated option, in command-line order; a comma-separated value of a
+  // plain option is split (e.g. --options W2A16,W4A16).
+  std::vector<std::string> get_list(const std::string& name) const;
   bool flag_set(const std::string& name) const;
   std::string help_text() const;
 
@@ -34,12 +39,14 @@ class Args {
     std::string name, value_name, help, default_value;
     bool is_flag = false;
     bool is_positional = false;
+    bool is_repeated = false;
   };
   const Spec* find(const std::string& name) const;
 
   std::string command_, summary_, usage_;
   std::vector<Spec> specs_;
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> repeated_values_;
 };
 
 }  // namespace srs::cli

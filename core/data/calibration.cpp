@@ -60,7 +60,7 @@ std::vector<std::string> documents_of(const std::string& file) {
 
 }  // namespace
 
-CalibrationSet build_calibration_set(const CalibrationSettings& s, const Tokenizer& tokenizer) {
+CalibrationSet build_calibration_set(const CalibrationSpec& s, const Tokenizer& tokenizer) {
   if (s.nsamples < 1) throw Error("calibration: nsamples must be at least 1, got " + std::to_string(s.nsamples));
   if (s.seqlen < 2) throw Error("calibration: seqlen must be at least 2, got " + std::to_string(s.seqlen));
   const std::vector<std::string> files = expand_paths(s.paths);

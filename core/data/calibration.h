@@ -8,7 +8,7 @@
 
 namespace srs {
 
-struct CalibrationSettings {
+struct CalibrationSpec {
   std::vector<std::string> paths;  // files or folders (folders: every *.txt and *.jsonl inside, sorted)
   int64_t nsamples = 16;
   int64_t seqlen = 256;
@@ -30,6 +30,6 @@ struct CalibrationSet {
 // portable Fisher-Yates on a 64-bit Mersenne Twister) and the first nsamples are kept.
 // Throws srs::Error naming the files when they hold fewer than nsamples windows, with the
 // number found and how much text would be needed.
-CalibrationSet build_calibration_set(const CalibrationSettings& settings, const Tokenizer& tokenizer);
+CalibrationSet build_calibration_set(const CalibrationSpec& spec, const Tokenizer& tokenizer);
 
 }  // namespace srs

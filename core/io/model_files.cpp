@@ -6,6 +6,7 @@
 #include "io/hf_config.h"
 #include "io/safetensors.h"
 #include "util/error.h"
+#include "util/hash.h"
 
 namespace fs = std::filesystem;
 
@@ -52,6 +53,22 @@ ModelFiles open_model_files(const std::string& path) {
   if (fs::path(path).extension() == ".safetensors")
     throw Error(path + ": a bare .safetensors file has no config; open the model folder that holds it and config.json");
   throw Error(path + ": not a model: expected an HF folder (config.json + *.safetensors) or a .gguf file");
+}
+
+std::string model_header_hash(const ModelFiles& files) {
+  const ModelConfig& c = files.config;
+  Fnv1a64 h;
+  auto add = [&h](const std::string& s) { h.update(s.data(), s.size() + 1); };  // +1: the NUL separates fields
+  add(architecture_name(c.architecture));
+  for (int64_t v : {c.vocab_size, c.hidden_size, c.intermediate_size, c.num_hidden_layers, c.num_attention_heads,
+                    c.num_key_value_heads, c.head_dim})
+    add(std::to_string(v));
+  for (const auto& name : files.weights->names()) {
+    add(name);
+    add(files.weights->stored_type(name));
+    for (int64_t d : files.weights->shape(name)) add(std::to_string(d));
+  }
+  return h.hex();
 }
 
 const Tokenizer& require_tokenizer(const ModelFiles& files) {

@@ -23,6 +23,11 @@ struct ModelFiles {
 // Throws srs::Error naming the path and what is wrong (not found, unknown format, no config).
 ModelFiles open_model_files(const std::string& path);
 
+// A fingerprint of what the model is, from headers only: FNV-1a over the config and every
+// tensor's name, shape and stored type. Equal for the same weights at another path; differs
+// when any tensor or the architecture changes (a different quantization of the file too).
+std::string model_header_hash(const ModelFiles& files);
+
 // The tokenizer, or an srs::Error that says the model at `files.path` has none.
 const Tokenizer& require_tokenizer(const ModelFiles& files);
 

@@ -26,7 +26,7 @@ std::string make_files() {
 TEST(Calibration, WindowsAreSeededFullLengthAndFromTheText) {
   const std::string dir = make_files();
   srs::test::ByteTokenizer tok;
-  srs::CalibrationSettings s{{dir}, 8, 16, 7};
+  srs::CalibrationSpec s{{dir}, 8, 16, 7};
   const auto set = srs::build_calibration_set(s, tok);
   ASSERT_EQ(set.samples.size(), 8u);  // all 6 + 2 windows; "too short" dropped
   std::set<std::vector<int32_t>> distinct;
