@@ -50,13 +50,15 @@ int cmd_analyze(const Argv& argv) {
   }
   if (calib.empty()) throw Error("signround analyze: --calib is required (text files or a folder of them)");
   const int threads = apply_threads(args);
+  Project project;
+  const std::vector<std::string> options = args.get_list("options");
+  for (const auto& o : options) project.option_json.push_back(scheme_to_json(preset_scheme(o)));  // fails fast
 
   ModelFiles files = open_model_files(args.get("model"));
   check_weight_shapes(files);
   CalibrationSpec spec{calib, args.get_int("nsamples"), args.get_int("seqlen"), static_cast<uint64_t>(args.get_int("seed"))};
   const CalibrationSet cal = build_calibration_set(spec, require_tokenizer(files));
 
-  Project project;
   project.model = {files.path, files.size_bytes, model_header_hash(files)};
   project.calibration = {calib, spec.nsamples, spec.seqlen, static_cast<int64_t>(spec.seed), args.get_int("batch-size"),
                          cal.token_hash};
@@ -66,10 +68,9 @@ int cmd_analyze(const Argv& argv) {
   mo.low_memory = !args.flag_set("resident");
   DecoderModel model(files.config, std::shared_ptr<const WeightSource>(std::move(files.weights)), mo);
   DeltaLossSettings settings;
-  settings.options = args.get_list("options");
+  settings.options = options;
   settings.batch_size = args.get_int("batch-size");
   settings.quantize_lm_head = args.flag_set("quant-lm-head");
-  for (const auto& o : settings.options) project.option_json.push_back(scheme_to_json(preset_scheme(o)));
 
   CancelToken& cancel = sigint_cancel_token();
   DeltaLossResult r;

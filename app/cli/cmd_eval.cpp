@@ -31,6 +31,11 @@ int cmd_eval(const Argv& argv) {
   args.common();
   if (!args.parse(argv)) return 0;
   if (args.get("model").empty() || args.get("text").empty()) throw Error("signround eval: --model and --text are required");
+  PerplexityOptions po;  // read first, so a bad value fails before any work
+  po.seqlen = args.get_int("seqlen");
+  po.max_windows = args.get_int("max-windows");
+  po.batch_size = args.get_int("batch-size");
+  po.add_bos = args.flag_set("bos");
   const int threads = apply_threads(args);
 
   ModelFiles files = open_model_files(args.get("model"));
@@ -43,11 +48,6 @@ int cmd_eval(const Argv& argv) {
   mo.low_memory = args.flag_set("low-memory");
   DecoderModel model(files.config, std::shared_ptr<const WeightSource>(std::move(files.weights)), mo);
 
-  PerplexityOptions po;
-  po.seqlen = args.get_int("seqlen");
-  po.max_windows = args.get_int("max-windows");
-  po.batch_size = args.get_int("batch-size");
-  po.add_bos = args.flag_set("bos");
   CancelToken& cancel = sigint_cancel_token();
   PerplexityResult r;
   {
