@@ -49,14 +49,15 @@ void Args::repeated(const std::string& name, const std::string& value_name, cons
 
 std::vector<std::string> Args::get_list(const std::string& name) const {
   auto it = repeated_values_.find(name);
-  if (it != repeated_values_.end()) return it->second;
+  const std::vector<std::string> given = it != repeated_values_.end() ? it->second : std::vector<std::string>{get(name)};
   std::vector<std::string> out;
-  const std::string v = get(name);
-  size_t pos = 0;
-  while (pos < v.size()) {
-    const size_t comma = std::min(v.find(',', pos), v.size());
-    if (comma > pos) out.push_back(v.substr(pos, comma - pos));
-    pos = comma + 1;
+  for (const auto& v : given) {
+    size_t pos = 0;
+    while (pos < v.size()) {
+      const size_t comma = std::min(v.find(',', pos), v.size());
+      if (comma > pos) out.push_back(v.substr(pos, comma - pos));
+      pos = comma + 1;
+    }
   }
   return out;
 }

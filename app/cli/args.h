@@ -28,8 +28,8 @@ class Args {
   std::string get(const std::string& name) const;  // "" when unset and no default
   int64_t get_int(const std::string& name) const;
   double get_double(const std::string& name) const;
-  // Every value of a repeated option, in command-line order; a comma-separated value of a
-  // plain option is split (e.g. --options W2A16,W4A16).
+  // Every value of an option, in command-line order, with comma-separated values split
+  // (--options W2A16,W4A16 or --calib a.txt --calib b.txt). A lock like LAYER=OPTION has no comma.
   std::vector<std::string> get_list(const std::string& name) const;
   bool flag_set(const std::string& name) const;
   std::string help_text() const;

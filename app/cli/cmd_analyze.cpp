@@ -2,7 +2,6 @@
 // an HDF5 project file so allocation never recomputes it.
 #include <sys/resource.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -39,15 +38,7 @@ int cmd_analyze(const Argv& argv) {
   if (!args.parse(argv)) return 0;
   for (const char* required : {"model", "project"})
     if (args.get(required).empty()) throw Error(std::string("signround analyze: --") + required + " is required");
-  std::vector<std::string> calib;
-  for (const auto& v : args.get_list("calib")) {
-    size_t pos = 0;
-    while (pos < v.size()) {
-      const size_t comma = std::min(v.find(',', pos), v.size());
-      if (comma > pos) calib.push_back(v.substr(pos, comma - pos));
-      pos = comma + 1;
-    }
-  }
+  const std::vector<std::string> calib = args.get_list("calib");
   if (calib.empty()) throw Error("signround analyze: --calib is required (text files or a folder of them)");
   const int threads = apply_threads(args);
   Project project;

@@ -27,17 +27,12 @@ int cmd_tokenize(const Argv& argv) {
   const Tokenizer& tok = require_tokenizer(m);
   if (!args.get("decode").empty()) {
     std::vector<int32_t> ids;
-    std::string s = args.get("decode");
-    size_t pos = 0;
-    while (pos <= s.size()) {
-      const size_t comma = std::min(s.find(',', pos), s.size());
-      const std::string item = s.substr(pos, comma - pos);
+    for (const auto& item : args.get_list("decode")) {
       try {
         ids.push_back(static_cast<int32_t>(std::stol(item)));
       } catch (const std::exception&) {
         throw Error("signround tokenize: --decode expects comma-separated integers, got '" + item + "'");
       }
-      pos = comma + 1;
     }
     std::cout << tok.decode(ids) << "\n";
     return 0;
