@@ -11,6 +11,8 @@
 #include "allocate/score_csv.h"
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "io/model_files.h"
+#include "project/project_check.h"
 #include "project/project_file.h"
 #include "util/error.h"
 
@@ -42,6 +44,7 @@ int cmd_allocate(const Argv& argv) {
   Args args("allocate", "Choose an option per layer under an average-bit budget (exact DP over DeltaLoss scores).",
             "--project P.h5 --avg-bits 3.0 [--lock LAYER=OPTION ...] [--out plan.json]");
   args.option("project", "P.h5", "project written by signround analyze");
+  args.option("model", "M", "check that the project's scores belong to this model");
   args.option("avg-bits", "B", "target average bits per quantized weight");
   args.repeated("lock", "LAYER=OPTION", "fix a layer's option (a manual override)");
   args.flag("ignore-scale-zp-bits", "budget the code bits only (auto-round's ignore_scale_zp_bits)");
@@ -56,6 +59,14 @@ int cmd_allocate(const Argv& argv) {
   if (args.get("project").empty()) throw Error("signround allocate: --project is required");
 
   Project project = read_project(args.get("project"));
+  if (!args.get("model").empty()) {
+    const ModelFiles files = open_model_files(args.get("model"));
+    const ProjectCheck check =
+        check_project(project, {files.path, files.size_bytes, model_header_hash(files)}, project.calibration);
+    if (check.model_changed)
+      throw Error(args.get("project") + ": its scores belong to another model (" + project.model.path +
+                  "), not " + args.get("model") + "; run signround analyze for this model");
+  }
   const SensitivityTable& table = project.table;
   if (!args.get("csv").empty()) write_scores_csv(args.get("csv"), table);
 

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include "io/model_files.h"
 #include "model/decoder_model.h"
 #include "model/model_options.h"
+#include "project/project_check.h"
 #include "project/project_file.h"
 #include "quant/scheme.h"
 #include "sensitivity/delta_loss.h"
@@ -34,6 +36,7 @@ int cmd_analyze(const Argv& argv) {
   args.flag("quant-lm-head", "score lm_head too");
   args.flag("resident", "keep every block loaded (faster, more memory) instead of one block at a time");
   args.option("project", "P.h5", "project file to write (replaced atomically)");
+  args.flag("force", "recompute even when the project already holds these scores");
   args.common();
   if (!args.parse(argv)) return 0;
   for (const char* required : {"model", "project"})
@@ -53,6 +56,20 @@ int cmd_analyze(const Argv& argv) {
   project.model = {files.path, files.size_bytes, model_header_hash(files)};
   project.calibration = {calib, spec.nsamples, spec.seqlen, static_cast<int64_t>(spec.seed), args.get_int("batch-size"),
                          cal.token_hash};
+  if (std::filesystem::exists(args.get("project")) && !args.flag_set("force")) {
+    // Scores are never computed twice: an existing project for this model, calibration and
+    // these options is kept as it is; any difference is reported before it is replaced.
+    const Project existing = read_project(args.get("project"));
+    const ProjectCheck check = check_project(existing, project.model, project.calibration);
+    if (check.up_to_date() && existing.table.options == options) {
+      std::printf("%s already holds DeltaLoss scores for this model, calibration and options; nothing to do "
+                  "(--force recomputes)\n", args.get("project").c_str());
+      return 0;
+    }
+    for (const auto& change : check.changes) std::fprintf(stderr, "project %s: %s\n", args.get("project").c_str(), change.c_str());
+    if (existing.table.options != options)
+      std::fprintf(stderr, "project %s: the options differ; recomputing\n", args.get("project").c_str());
+  }
 
   ModelOptions mo;
   mo.device = parse_device(args.get("device"));

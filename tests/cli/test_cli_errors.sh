@@ -49,6 +49,13 @@ if [ -f "$demo" ]; then
   printf 'too short' > "$tmp/short.txt"
   expect 1 "too short.*short.txt" -- analyze --model "$demo" --calib "$tmp/short.txt" --project "$tmp/p.h5"
   expect 1 "W9A16.*W4A16" -- analyze --model "$demo" --calib "$tmp/short.txt" --options W9A16 --project "$tmp/p.h5"
+  # A project is never recomputed for the same model and calibration, and is refused for another model.
+  small=(--calib "$tmp/calib.txt" --options W4A16 --nsamples 2 --seqlen 32 --batch-size 2 --project "$tmp/small.h5" --quiet)
+  head -c 20000 "$(dirname "$demo")/austen/emma.txt" > "$tmp/calib.txt"
+  expect 0 "saved" -- analyze --model "$demo" "${small[@]}"
+  expect 0 "nothing to do" -- analyze --model "$demo" "${small[@]}"
+  expect 1 "small.h5: its scores belong to another model" -- allocate --project "$tmp/small.h5" --avg-bits 4 \
+    --model "$golden/model/tiny_llama"
   head -c 300 "$golden/deltaloss/tokens.json" > "$tmp/broken.h5"
   expect 1 "broken.h5" -- allocate --project "$tmp/broken.h5" --avg-bits 3
 else
