@@ -17,10 +17,11 @@ wiki="$root/../shared/data/wikitext-2-raw-v1/test.txt"
 austen="$root/.cache/demo/austen"
 ref_py="${REF_PY:-/work/refvenv/bin/python}"
 windows="${WINDOWS:-12}"      # WikiText-2 windows of 2048 tokens per RTN figure
+# SCHEMES (default "W4A16 W3A16 W2A16G64 MXFP4") picks the RTN schemes.
 threads="${THREADS:-$(nproc)}"
 
 rtn() {  # RTN perplexity, ours and auto-round's, same model, text and windows
-  for s in W4A16 W3A16 W2A16G64 MXFP4; do
+  for s in ${SCHEMES:-W4A16 W3A16 W2A16G64 MXFP4}; do
     "$srs" quantize --method rtn --scheme "$s" --model "$gguf" --eval-text "$wiki" --max-windows "$windows" \
       --threads "$threads" --quiet --json > "$out/rtn_$s.json"
     "$ref_py" "$root/scripts/reference/rtn_autoround.py" "$hf" "$s" "$wiki" --max-windows "$windows" \
@@ -29,7 +30,7 @@ rtn() {  # RTN perplexity, ours and auto-round's, same model, text and windows
 }
 
 ablation() {  # DeltaLoss plan vs the naive plans at 3.0 bits from {W2A16, W4A16}
-  "$srs" analyze --model "$gguf" --calib "$austen" --options W2A16,W4A16 --project "$out/ablation.h5" \
+  "$srs" analyze --model "$gguf" --calib "$austen" --options W2A16,W4A16 --project "$out/ablation.h5" --force \
     --threads "$threads" --quiet --json > "$out/analyze_w2w4.json"
   for strategy in deltaloss first-blocks last-blocks; do
     "$srs" allocate --project "$out/ablation.h5" --avg-bits 3.0 --strategy "$strategy" \
@@ -40,15 +41,15 @@ ablation() {  # DeltaLoss plan vs the naive plans at 3.0 bits from {W2A16, W4A16
 }
 
 analyze() {  # DeltaLoss for five options on the demo model: time and peak memory
-  /usr/bin/time -v "$srs" analyze --model "$gguf" --calib "$austen" --options W2A16,W4A16,W8A16,MXFP4,MXFP8 \
-    --project "$out/demo5.h5" --threads "$threads" --quiet --json > "$out/analyze_5options.json" 2> "$out/analyze_5options.time"
+  "$srs" analyze --model "$gguf" --calib "$austen" --options W2A16,W4A16,W8A16,MXFP4,MXFP8 \
+    --force --project "$out/demo5.h5" --threads "$threads" --quiet --json > "$out/analyze_5options.json"
 }
 
 memory() {  # analyze's peak memory does not grow with depth (streaming one block at a time)
   for n in 8 32; do
     [ -d "$root/.cache/synthetic-$n" ] || "$ref_py" "$root/scripts/make_synthetic_model.py" "$root/.cache/synthetic-$n" \
       --blocks "$n" --tokenizer-from "$hf"
-    "$srs" analyze --model "$root/.cache/synthetic-$n" --calib "$austen" --options W4A16 \
+    "$srs" analyze --model "$root/.cache/synthetic-$n" --calib "$austen" --options W4A16 --force \
       --project "$out/synthetic-$n.h5" --threads "$threads" --quiet --json > "$out/memory_$n.json"
   done
 }
