@@ -5,8 +5,12 @@ the fake-quantized model with the GPTQ protocol, for side-by-side checks of
 
 usage: rtn_autoround.py HF_DIR SCHEME TEXT [--seqlen 2048] [--max-windows N] [--threads N] [--json]
 
-For schemes that quantize activations (MXFP4, MXFP8, NVFP4) the saved fake model holds only
-qdq weights; activations are then quantized at evaluation time with auto-round's own
+The model is evaluated in memory right after auto-round's quantize(): auto-round 0.16.1's fake
+export restores some schemes' weights (W3A16 seen) to the original fp32 values on save, so a
+saved-and-reloaded model would not be the quantized one.
+
+For schemes that quantize activations (MXFP4, MXFP8, NVFP4) auto-round's in-memory model holds
+only qdq weights; activations are then quantized at evaluation time with auto-round's own
 activation quantizer through forward pre-hooks on every quantized Linear.
 """
 import argparse
@@ -14,19 +18,18 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer
+from transformers import AutoTokenizer
 
 
-def quantize(hf_dir, scheme, out_dir):
+def quantize(hf_dir, scheme):
     from auto_round import AutoRound
 
     ar = AutoRound(hf_dir, scheme=scheme, iters=0, disable_opt_rtn=True, device_map="cpu", nsamples=1, seqlen=32)
-    ar.quantize_and_save(out_dir, format="fake")
-    return out_dir
+    ar.quantize()
+    return ar.model.float().eval()
 
 
 def add_activation_qdq(model, scheme_name):
@@ -77,11 +80,7 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     start = time.time()
-    with tempfile.TemporaryDirectory() as tmp:
-        out = quantize(args.hf_dir, args.scheme, tmp)
-        sub = [d for d in os.listdir(out) if os.path.isdir(os.path.join(out, d))]
-        model_dir = os.path.join(out, sub[0]) if sub and not os.path.exists(os.path.join(out, "config.json")) else out
-        model = AutoModelForCausalLM.from_pretrained(model_dir, torch_dtype=torch.float32).eval()
+    model = quantize(args.hf_dir, args.scheme)
     tok = AutoTokenizer.from_pretrained(args.hf_dir)
     hooked = add_activation_qdq(model, args.scheme)
     with open(args.text, encoding="utf-8") as f:
