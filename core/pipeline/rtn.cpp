@@ -36,7 +36,7 @@ void install_activation_qdq(DecoderModel& model, const std::string& name, const 
 }
 
 RtnResult quantize_rtn(DecoderModel& model, const std::map<std::string, Scheme>& schemes, const ProgressFn& progress,
-                       const CancelToken* cancel) {
+                       const CancelToken* cancel, bool lazy) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::string> order;
   for (const auto& name : model.linear_names())
@@ -71,8 +71,15 @@ RtnResult quantize_rtn(DecoderModel& model, const std::map<std::string, Scheme>&
         auto it = shared_global.find(block_prefix(name) + "#" + std::to_string(g));
         if (it != shared_global.end()) opt.global_scale = it->second;
       }
-      at::NoGradGuard no_grad;
-      model.set_linear_weight(name, qdq_weight(w.to(at::kFloat), s, {}, name, opt).weight.to(w.scalar_type()));
+      if (lazy) {
+        model.set_linear_transform(name, [s, name, opt](const at::Tensor& weight) {
+          at::NoGradGuard no_grad;
+          return qdq_weight(weight.to(at::kFloat), s, {}, name, opt).weight.to(weight.scalar_type());
+        });
+      } else {
+        at::NoGradGuard no_grad;
+        model.set_linear_weight(name, qdq_weight(w.to(at::kFloat), s, {}, name, opt).weight.to(w.scalar_type()));
+      }
     }
     install_activation_qdq(model, name, s);
     RtnLayer layer{name, s, layer_bits(s, w.size(0), w.size(1)), layer_bits(s, w.size(0), w.size(1), true)};

@@ -33,8 +33,10 @@ struct RtnResult {
 // for vLLM's fused kernels. Progress stage "rtn" counts layers; `cancel` is checked between
 // layers and leaves the model with its earlier patches (callers discard the model).
 // Throws srs::Error naming the layer for NaN/Inf weights or an unusable scheme.
+// With `lazy`, each weight is quantized when its block runs (a weight transform) instead of
+// being stored: nothing model-sized is held, which keeps low-memory streaming at one block.
 RtnResult quantize_rtn(DecoderModel& model, const std::map<std::string, Scheme>& schemes, const ProgressFn& progress = {},
-                       const CancelToken* cancel = nullptr);
+                       const CancelToken* cancel = nullptr, bool lazy = false);
 
 // Installs the activation qdq of `scheme` on Linear `name` (no-op when the scheme keeps
 // activations in 16 bits). Shared by RTN, DeltaLoss and tuning.

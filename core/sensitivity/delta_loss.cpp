@@ -25,7 +25,8 @@ struct LinearProbe {
 // Turns `linear` into a probe: W_hat becomes a leaf that collects dL/dW_hat, and with an
 // activation scheme the input qdq keeps x and x_hat with dL/dx_hat.
 void arm_probe(LinearProbe& p, const Scheme& s, bool weight_grad) {
-  p.w_hat = p.linear->weight().detach().requires_grad_(weight_grad);
+  p.w_hat = p.linear->effective_weight().detach().requires_grad_(weight_grad);
+  p.linear->set_transform({});  // a lazily quantized weight becomes the leaf itself
   p.linear->set_weight(p.w_hat);
   if (!quantizes_activations(s)) return;
   const std::string name = p.linear->name();
@@ -129,7 +130,8 @@ DeltaLossResult compute_delta_loss(DecoderModel& model, const std::vector<std::v
     if (!quantizes_weights(s) && !quantizes_activations(s)) continue;  // BF16 scores 0
     std::map<std::string, Scheme> plan;
     for (const auto& n : names) plan[n] = s;
-    quantize_rtn(model, plan, {}, cancel);
+    // Streaming models quantize each block's weights as it loads, so no model-sized copy is held.
+    quantize_rtn(model, plan, {}, cancel, model.options().low_memory);
 
     int64_t done = 0;
     for (int64_t b = 0; b < nbatches; ++b) {

@@ -116,3 +116,16 @@ TEST(Rtn, UnknownLayerAndCancel) {
   cancel.cancel();
   EXPECT_THROW(srs::quantize_rtn(model, {{"lm_head", srs::preset_scheme("W8A16")}}, {}, &cancel), srs::Cancelled);
 }
+
+TEST(Rtn, LazyQuantizationGivesTheSameOutputs) {
+  const auto tiny = srs::test::tiny_model("tiny_llama");
+  std::map<std::string, srs::Scheme> plan;
+  for (const auto& n : tiny.model().linear_names()) plan[n] = srs::preset_scheme("W2A16G64");
+  auto eager = tiny.model(), lazy = tiny.model();
+  srs::quantize_rtn(eager, plan);
+  srs::quantize_rtn(lazy, plan, {}, nullptr, true);
+  const std::string q = "model.layers.1.self_attn.q_proj";
+  EXPECT_TRUE(at::equal(lazy.linear_weight(q), tiny.model().linear_weight(q))) << "lazy keeps the stored weight";
+  at::NoGradGuard no_grad;
+  EXPECT_TRUE(at::equal(lazy.forward(tiny.input_ids()), eager.forward(tiny.input_ids())));
+}
