@@ -27,7 +27,9 @@ from transformers import AutoTokenizer
 def quantize(hf_dir, scheme):
     from auto_round import AutoRound
 
-    ar = AutoRound(hf_dir, scheme=scheme, iters=0, disable_opt_rtn=True, device_map="cpu", nsamples=1, seqlen=32)
+    # amp=False keeps the model in fp32 (with amp the in-memory weights are rounded to bf16).
+    ar = AutoRound(hf_dir, scheme=scheme, iters=0, disable_opt_rtn=True, device_map="cpu", nsamples=1, seqlen=32,
+                   amp=False)
     ar.quantize()
     return ar.model.float().eval()
 
