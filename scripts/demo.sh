@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the demo model (SmolLM2-135M-Instruct): install, build, fetch, then
-#   1. DeltaLoss sensitivity of every Linear for W2A16 and W4A16 on the Austen calibration text,
-#   2. the best plan at 3.0 average bits (exact DP over the scores),
+#   1. DeltaLoss sensitivity of every Linear for W4A16 and W8A16 on the Austen calibration text,
+#   2. the best plan at 5.0 average bits (exact DP over the scores),
 #   3. that plan applied by RTN and its WikiText-2 perplexity next to the unquantized model's.
 # Results land in .cache/demo/run/. SRS_DEMO_WINDOWS sets the evaluation windows (default 4).
 set -euo pipefail
@@ -19,9 +19,9 @@ calib=$(ls "$root"/.cache/demo/austen/*.txt | grep -v persuasion | paste -sd, -)
 windows="${SRS_DEMO_WINDOWS:-4}"
 
 "$srs" info "$model"
-"$srs" analyze --model "$model" --calib "$calib" --options W2A16,W4A16 --project "$run/demo.h5"
-"$srs" allocate --project "$run/demo.h5" --avg-bits 3.0 --out "$run/plan-3.0.json" | tail -n 1
+"$srs" analyze --model "$model" --calib "$calib" --options W4A16,W8A16 --project "$run/demo.h5"
+"$srs" allocate --project "$run/demo.h5" --avg-bits 5.0 --out "$run/plan-5.0.json" | tail -n 1
 echo "== unquantized"
 "$srs" eval --model "$model" --text "$text" --max-windows "$windows"
-echo "== DeltaLoss plan at 3.0 bits, RTN"
-"$srs" quantize --method rtn --model "$model" --layer-config "$run/plan-3.0.json" --eval-text "$text" --max-windows "$windows"
+echo "== DeltaLoss plan at 5.0 bits (W4A16 / W8A16), RTN"
+"$srs" quantize --method rtn --model "$model" --layer-config "$run/plan-5.0.json" --eval-text "$text" --max-windows "$windows"
