@@ -36,6 +36,14 @@ LayerKind layer_kind_from_name(const std::string& n) {
   return LayerKind::other;
 }
 
+int block_index_from_name(const std::string& n) {
+  const std::string prefix = "model.layers.";
+  if (n.rfind(prefix, 0) != 0) return -1;
+  const size_t end = n.find_first_not_of("0123456789", prefix.size());
+  if (end == prefix.size() || end - prefix.size() > 9) return -1;
+  return std::stoi(n.substr(prefix.size(), end - prefix.size()));
+}
+
 int SensitivityTable::find_layer(const std::string& name) const {
   for (size_t i = 0; i < layers.size(); ++i)
     if (layers[i].name == name) return static_cast<int>(i);

@@ -19,6 +19,9 @@ LayerKind parse_layer_kind(const std::string& s, const std::string& where);
 // Infers the kind from an HF module name: "...self_attn.q_proj" -> q, "...mlp.up_proj" -> up,
 // "lm_head" -> lm_head; anything else -> other.
 LayerKind layer_kind_from_name(const std::string& module_name);
+// The decoder block of an HF module name ("model.layers.3.mlp.up_proj" -> 3), or -1 outside
+// the blocks (lm_head).
+int block_index_from_name(const std::string& module_name);
 
 struct LayerSensitivity {
   std::string name;  // HF module name, e.g. "model.layers.3.self_attn.q_proj"

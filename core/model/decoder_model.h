@@ -58,6 +58,9 @@ class DecoderModel {
 
   // Every Linear by HF module name: the blocks' seven, then "lm_head".
   std::vector<std::string> linear_names() const;
+  // A Linear's weight shape [out, in], from the config alone (nothing is loaded).
+  // Throws srs::Error for an unknown name.
+  std::vector<int64_t> linear_shape(const std::string& name) const;
   // The weight [out, in] a Linear multiplies by now (patched, or as stored), without transform.
   at::Tensor linear_weight(const std::string& name);
   // Replaces a Linear's weight (e.g. by its dequantized version). Kept across reloads.
@@ -77,7 +80,6 @@ class DecoderModel {
     WeightTransform transform;
     InputTransform input_transform;
   };
-  std::vector<int64_t> linear_shape(const std::string& name) const;  // throws for unknown names
   void apply_patches(Linear& linear) const;
   at::Tensor load(const std::string& name, const std::vector<int64_t>& shape) const;
   at::Tensor embedding_table();

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "allocate/sensitivity_table.h"
 #include "quant/qdq.h"
 #include "quant/qdq_nv.h"
 #include "util/error.h"
@@ -10,18 +11,15 @@ namespace srs {
 
 namespace {
 
-// Index of the fused module a block Linear belongs to: 0 = q/k/v, 1 = gate/up, -1 = none.
-int fused_group(const std::string& name) {
-  for (const char* s : {".q_proj", ".k_proj", ".v_proj"})
-    if (name.size() > 7 && name.compare(name.size() - 7, 7, s) == 0) return 0;
-  for (const char* s : {".gate_proj", ".up_proj"}) {
-    const size_t n = std::char_traits<char>::length(s);
-    if (name.size() > n && name.compare(name.size() - n, n, s) == 0) return 1;
-  }
-  return -1;
+// The fused module a block Linear belongs to ("<block>#qkv" or "<block>#gate_up", the groups
+// vLLM serves as one kernel), or "" for none.
+std::string fused_group(const std::string& name) {
+  const LayerKind kind = layer_kind_from_name(name);
+  const std::string block = std::to_string(block_index_from_name(name));
+  if (kind == LayerKind::q || kind == LayerKind::k || kind == LayerKind::v) return block + "#qkv";
+  if (kind == LayerKind::gate || kind == LayerKind::up) return block + "#gate_up";
+  return "";
 }
-
-std::string block_prefix(const std::string& name) { return name.substr(0, name.rfind('.', name.rfind('.') - 1)); }
 
 }  // namespace
 
@@ -46,15 +44,13 @@ RtnResult quantize_rtn(DecoderModel& model, const std::map<std::string, Scheme>&
       throw Error("RTN: layer '" + name + "' is not a Linear of this model");
 
   // NVFP4: fused q/k/v and gate/up share the smallest global scale of their members.
-  std::map<std::string, at::Tensor> shared_global;  // "<block prefix>#<group>" -> scale
+  std::map<std::string, at::Tensor> shared_global;  // fused group -> scale
   for (const auto& name : order) {
-    const Scheme& s = schemes.at(name);
-    const int g = fused_group(name);
-    if (s.data_type.rfind("nv_fp", 0) != 0 || g < 0) continue;
+    const std::string group = fused_group(name);
+    if (schemes.at(name).data_type.rfind("nv_fp", 0) != 0 || group.empty()) continue;
     const at::Tensor gs = nv_global_scale(model.linear_weight(name).abs().max().to(at::kFloat));
-    const std::string key = block_prefix(name) + "#" + std::to_string(g);
-    auto it = shared_global.find(key);
-    shared_global[key] = it == shared_global.end() ? gs : at::minimum(it->second, gs);
+    auto it = shared_global.find(group);
+    shared_global[group] = it == shared_global.end() ? gs : at::minimum(it->second, gs);
   }
 
   RtnResult r;
@@ -63,26 +59,24 @@ RtnResult quantize_rtn(DecoderModel& model, const std::map<std::string, Scheme>&
   for (const auto& name : order) {
     if (cancel) cancel->check();
     const Scheme& s = schemes.at(name);
-    const at::Tensor w = model.linear_weight(name);
+    const std::vector<int64_t> shape = model.linear_shape(name);
     if (quantizes_weights(s)) {
       QdqOptions opt;
-      const int g = fused_group(name);
-      if (g >= 0) {
-        auto it = shared_global.find(block_prefix(name) + "#" + std::to_string(g));
-        if (it != shared_global.end()) opt.global_scale = it->second;
-      }
+      auto it = shared_global.find(fused_group(name));
+      if (it != shared_global.end()) opt.global_scale = it->second;
       if (lazy) {
         model.set_linear_transform(name, [s, name, opt](const at::Tensor& weight) {
           at::NoGradGuard no_grad;
           return qdq_weight(weight.to(at::kFloat), s, {}, name, opt).weight.to(weight.scalar_type());
         });
       } else {
+        const at::Tensor w = model.linear_weight(name);
         at::NoGradGuard no_grad;
         model.set_linear_weight(name, qdq_weight(w.to(at::kFloat), s, {}, name, opt).weight.to(w.scalar_type()));
       }
     }
     install_activation_qdq(model, name, s);
-    RtnLayer layer{name, s, layer_bits(s, w.size(0), w.size(1)), layer_bits(s, w.size(0), w.size(1), true)};
+    RtnLayer layer{name, s, layer_bits(s, shape[0], shape[1]), layer_bits(s, shape[0], shape[1], true)};
     with.push_back(layer.bits);
     without.push_back(layer.bits_no_overhead);
     r.layers.push_back(std::move(layer));

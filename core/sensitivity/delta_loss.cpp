@@ -68,11 +68,6 @@ struct ClearPatchesOnExit {
   ~ClearPatchesOnExit() { model.clear_linear_patches(); }
 };
 
-int block_of(const std::string& name) {
-  const std::string prefix = "model.layers.";
-  if (name.rfind(prefix, 0) != 0) return -1;
-  return std::stoi(name.substr(prefix.size()));
-}
 
 }  // namespace
 
@@ -101,10 +96,10 @@ DeltaLossResult compute_delta_loss(DecoderModel& model, const std::vector<std::v
     if (n != "lm_head" || settings.quantize_lm_head) names.push_back(n);
   std::map<std::string, int> row_of;
   for (const auto& n : names) {
-    const std::vector<int64_t> shape = model.linear_weight(n).sizes().vec();
+    const std::vector<int64_t> shape = model.linear_shape(n);
     LayerSensitivity l;
     l.name = n;
-    l.block = block_of(n);
+    l.block = block_index_from_name(n);
     l.kind = layer_kind_from_name(n);
     l.params = shape[0] * shape[1];
     for (const auto& s : schemes) {
