@@ -2,6 +2,7 @@
 // Decoder configuration shared by every model source (HF config.json, GGUF metadata).
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace srs {
 
@@ -38,5 +39,9 @@ struct ModelConfig {
   int64_t bos_token_id = -1;
   int64_t eos_token_id = -1;
 };
+
+// The weight shape [out, in] the config implies for a Linear given by its HF module name
+// ("model.layers.3.self_attn.q_proj", "lm_head"); empty for a name that is not one.
+std::vector<int64_t> linear_weight_shape(const ModelConfig& c, const std::string& module_name);
 
 }  // namespace srs

@@ -89,20 +89,16 @@ void check_weight_shapes(const ModelFiles& files) {
       throw Error(w.path() + ": tensor '" + name + "' has shape " + shape_text(got) + " but the config implies " +
                   shape_text(want));
   };
-  expect("model.embed_tokens.weight", {c.vocab_size, h});
+  expect("model.embed_tokens.weight", linear_weight_shape(c, "lm_head"));
   expect("model.norm.weight", {h});
-  if (w.contains("lm_head.weight")) expect("lm_head.weight", {c.vocab_size, h});
+  if (w.contains("lm_head.weight")) expect("lm_head.weight", linear_weight_shape(c, "lm_head"));
   for (int64_t i = 0; i < c.num_hidden_layers; ++i) {
     const std::string p = "model.layers." + std::to_string(i) + ".";
     expect(p + "input_layernorm.weight", {h});
     expect(p + "post_attention_layernorm.weight", {h});
-    expect(p + "self_attn.q_proj.weight", {q, h});
-    expect(p + "self_attn.k_proj.weight", {kv, h});
-    expect(p + "self_attn.v_proj.weight", {kv, h});
-    expect(p + "self_attn.o_proj.weight", {h, q});
-    expect(p + "mlp.gate_proj.weight", {c.intermediate_size, h});
-    expect(p + "mlp.up_proj.weight", {c.intermediate_size, h});
-    expect(p + "mlp.down_proj.weight", {h, c.intermediate_size});
+    for (const char* linear : {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+                               "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"})
+      expect(p + linear + ".weight", linear_weight_shape(c, p + linear));
     if (c.attention_bias) {
       expect(p + "self_attn.q_proj.bias", {q});
       expect(p + "self_attn.k_proj.bias", {kv});

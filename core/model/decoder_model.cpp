@@ -86,22 +86,8 @@ std::vector<std::string> DecoderModel::linear_names() const {
 
 std::vector<int64_t> DecoderModel::linear_shape(const std::string& name) const {
   const ModelConfig& c = config_;
-  if (name == "lm_head") return {c.vocab_size, c.hidden_size};
-  const std::string prefix = "model.layers.";
-  const size_t dot = name.find('.', prefix.size());
-  if (name.rfind(prefix, 0) == 0 && dot != std::string::npos) {
-    const std::string index = name.substr(prefix.size(), dot - prefix.size());
-    if (!index.empty() && index.find_first_not_of("0123456789") == std::string::npos && index.size() < 10 &&
-        std::stoll(index) < c.num_hidden_layers) {
-      const std::string suffix = name.substr(dot + 1);
-      const int64_t h = c.hidden_size, q = c.num_attention_heads * c.head_dim, kv = c.num_key_value_heads * c.head_dim;
-      if (suffix == "self_attn.q_proj") return {q, h};
-      if (suffix == "self_attn.k_proj" || suffix == "self_attn.v_proj") return {kv, h};
-      if (suffix == "self_attn.o_proj") return {h, q};
-      if (suffix == "mlp.gate_proj" || suffix == "mlp.up_proj") return {c.intermediate_size, h};
-      if (suffix == "mlp.down_proj") return {h, c.intermediate_size};
-    }
-  }
+  std::vector<int64_t> shape = linear_weight_shape(c, name);
+  if (!shape.empty()) return shape;
   throw Error("'" + name + "' is not a Linear of this model; names look like model.layers.0.self_attn.q_proj, " +
               "model.layers." + std::to_string(c.num_hidden_layers - 1) + ".mlp.down_proj or lm_head");
 }
