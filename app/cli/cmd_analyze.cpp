@@ -5,20 +5,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cli/args.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "data/calibration.h"
-#include "io/model_files.h"
-#include "model/decoder_model.h"
-#include "model/model_options.h"
+#include "pipeline/analyze.h"
 #include "project/project_check.h"
 #include "project/project_file.h"
-#include "quant/scheme.h"
-#include "sensitivity/delta_loss.h"
 #include "util/error.h"
 
 namespace srs::cli {
@@ -44,60 +38,52 @@ int cmd_analyze(const Argv& argv) {
   const std::vector<std::string> calib = args.get_list("calib");
   if (calib.empty()) throw Error("signround analyze: --calib is required (text files or a folder of them)");
   const int threads = apply_threads(args);
-  Project project;
-  const std::vector<std::string> options = args.get_list("options");
-  for (const auto& o : options) project.option_json.push_back(scheme_to_json(preset_scheme(o)));  // fails fast
+  AnalyzeRequest request;
+  request.model_path = args.get("model");
+  request.calib_paths = calib;
+  request.nsamples = args.get_int("nsamples");
+  request.seqlen = args.get_int("seqlen");
+  request.batch_size = args.get_int("batch-size");
+  request.seed = static_cast<uint64_t>(args.get_int("seed"));
+  request.options = args.get_list("options");
+  request.quantize_lm_head = args.flag_set("quant-lm-head");
+  request.low_memory = !args.flag_set("resident");
+  request.device = args.get("device");
+  AnalysisInputs inputs = prepare_analysis(request);
 
-  ModelFiles files = open_model_files(args.get("model"));
-  check_weight_shapes(files);
-  CalibrationSpec spec{calib, args.get_int("nsamples"), args.get_int("seqlen"), static_cast<uint64_t>(args.get_int("seed"))};
-  const CalibrationSet cal = build_calibration_set(spec, require_tokenizer(files));
-
-  project.model = {files.path, files.size_bytes, model_header_hash(files)};
-  project.calibration = {calib, spec.nsamples, spec.seqlen, static_cast<int64_t>(spec.seed), args.get_int("batch-size"),
-                         cal.token_hash};
   if (std::filesystem::exists(args.get("project")) && !args.flag_set("force")) {
     // Scores are never computed twice: an existing project for this model, calibration and
     // these options is kept as it is; any difference is reported before it is replaced.
     const Project existing = read_project(args.get("project"));
-    const ProjectCheck check = check_project(existing, project.model, project.calibration);
-    if (check.up_to_date() && existing.table.options == options) {
+    const ProjectCheck check = check_project(existing, inputs.project().model, inputs.project().calibration);
+    if (check.up_to_date() && existing.table.options == request.options) {
       std::printf("%s already holds DeltaLoss scores for this model, calibration and options; nothing to do "
                   "(--force recomputes)\n", args.get("project").c_str());
       return 0;
     }
     for (const auto& change : check.changes) std::fprintf(stderr, "project %s: %s\n", args.get("project").c_str(), change.c_str());
-    if (existing.table.options != options)
+    if (existing.table.options != request.options)
       std::fprintf(stderr, "project %s: the options differ; recomputing\n", args.get("project").c_str());
   }
 
-  ModelOptions mo;
-  mo.device = parse_device(args.get("device"));
-  mo.low_memory = !args.flag_set("resident");
-  DecoderModel model(files.config, std::shared_ptr<const WeightSource>(std::move(files.weights)), mo);
-  DeltaLossSettings settings;
-  settings.options = options;
-  settings.batch_size = args.get_int("batch-size");
-  settings.quantize_lm_head = args.flag_set("quant-lm-head");
-
   CancelToken& cancel = sigint_cancel_token();
-  DeltaLossResult r;
+  Project project;
+  double seconds = 0;
   {
     ProgressPrinter printer(args.flag_set("quiet"));
-    r = compute_delta_loss(model, cal.samples, settings, printer.fn(), &cancel);
+    project = run_analysis(std::move(inputs), printer.fn(), &cancel, &seconds);
   }
-  project.table = r.table;
   write_project(args.get("project"), project);
 
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);
   const double peak_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;
-  const auto& t = r.table;
+  const auto& t = project.table;
   if (args.flag_set("json")) {
     nlohmann::ordered_json j = {{"model", args.get("model")},   {"project", args.get("project")},
-                                {"options", t.options},         {"nsamples", spec.nsamples},
-                                {"seqlen", spec.seqlen},        {"batch_size", settings.batch_size},
-                                {"token_hash", cal.token_hash}, {"seconds", r.seconds},
+                                {"options", t.options},         {"nsamples", request.nsamples},
+                                {"seqlen", request.seqlen},        {"batch_size", request.batch_size},
+                                {"token_hash", project.calibration.token_hash}, {"seconds", seconds},
                                 {"peak_rss_mib", peak_mib},     {"threads", threads}};
     nlohmann::ordered_json layers = nlohmann::ordered_json::array();
     for (const auto& l : t.layers)
@@ -115,8 +101,8 @@ int cmd_analyze(const Argv& argv) {
     std::printf("\n");
   }
   std::printf("analyzed %zu layers x %zu options on %lld x %lld calibration tokens in %.1f s, peak memory %.0f MiB\n",
-              t.layers.size(), t.options.size(), static_cast<long long>(spec.nsamples),
-              static_cast<long long>(spec.seqlen), r.seconds, peak_mib);
+              t.layers.size(), t.options.size(), static_cast<long long>(request.nsamples),
+              static_cast<long long>(request.seqlen), seconds, peak_mib);
   std::printf("saved %s\n", args.get("project").c_str());
   return 0;
 }

@@ -1,0 +1,180 @@
+#include "allocate/plan_editor.h"
+
+#include <algorithm>
+#include <regex>
+
+#include "allocate/naive_plans.h"
+#include "util/error.h"
+
+namespace srs {
+
+PlanEditor::PlanEditor(SensitivityTable table, bool count_overhead)
+    : table_(std::move(table)), count_overhead_(count_overhead), locks_(table_.layers.size(), -1) {
+  rebuild();
+  target_ = 0.5 * (min_avg_bits() + max_avg_bits());
+  solve();
+}
+
+PlanEditor::~PlanEditor() = default;
+
+void PlanEditor::rebuild() {
+  AllocationSettings settings;
+  settings.count_overhead = count_overhead_;
+  for (size_t i = 0; i < locks_.size(); ++i)
+    if (locks_[i] >= 0) settings.locks[table_.layers[i].name] = locks_[i];
+  // The frontier refers to the allocator: drop it first.
+  frontier_.reset();
+  allocator_ = std::make_unique<Allocator>(table_, std::move(settings));
+  try {
+    frontier_ = std::make_unique<AllocationFrontier>(*allocator_);
+  } catch (const Error&) {
+    frontier_.reset();  // too many states to keep: every solve runs the direct DP instead
+  }
+}
+
+void PlanEditor::solve() {
+  target_ = std::clamp(target_, min_avg_bits(), max_avg_bits());
+  plan_ = frontier_ ? frontier_->solve(target_) : allocator_->solve(target_);
+  plan_.name = "deltaloss";
+}
+
+std::vector<FrontierPoint> PlanEditor::frontier() const { return frontier_ ? frontier_->points() : std::vector<FrontierPoint>{}; }
+
+double PlanEditor::set_target(double avg_bits) {
+  target_ = avg_bits;
+  solve();
+  return target_;
+}
+
+void PlanEditor::set_count_overhead(bool on) {
+  if (on == count_overhead_) return;
+  count_overhead_ = on;
+  rebuild();
+  solve();
+}
+
+std::vector<int> PlanEditor::group_of(int layer) const {
+  for (const auto& item : allocator_->items())
+    if (std::find(item.layers.begin(), item.layers.end(), layer) != item.layers.end()) return item.layers;
+  return {layer};  // lm_head left unquantized: not an item
+}
+
+void PlanEditor::set_group_lock(int layer, int option) {
+  if (layer < 0 || layer >= static_cast<int>(table_.layers.size()))
+    throw Error("lock: layer index " + std::to_string(layer) + " is outside the table");
+  if (option < -1 || option >= static_cast<int>(table_.options.size()))
+    throw Error("lock: option index " + std::to_string(option) + " is outside the options");
+  // Before the allocator is rebuilt, group_of still knows lm_head only once quantized; a lock on
+  // lm_head quantizes it, and it has no group.
+  for (int i : group_of(layer)) locks_[static_cast<size_t>(i)] = option;
+}
+
+void PlanEditor::lock(int layer, int option) {
+  if (option < 0) throw Error("lock: choose one of the options");
+  const auto saved = locks_;
+  set_group_lock(layer, option);
+  try {
+    rebuild();
+  } catch (...) {
+    locks_ = saved;  // leave the editor as it was
+    rebuild();
+    throw;
+  }
+  solve();
+}
+
+void PlanEditor::lock_current(const std::vector<int>& layers) {
+  for (int l : layers) {
+    const int option = plan_.choice.at(static_cast<size_t>(l));
+    if (option >= 0) set_group_lock(l, option);
+  }
+  rebuild();
+  solve();
+}
+
+void PlanEditor::unlock(const std::vector<int>& layers) {
+  for (int l : layers) set_group_lock(l, -1);
+  rebuild();
+  solve();
+}
+
+void PlanEditor::unlock_all() {
+  std::fill(locks_.begin(), locks_.end(), -1);
+  rebuild();
+  solve();
+}
+
+int PlanEditor::apply_rule(const std::string& regex, const std::string& option) {
+  const int o = table_.find_option(option);
+  if (o < 0) throw Error("rule: option '" + option + "' is not one of the project's options");
+  std::regex re;
+  try {
+    re = std::regex(regex, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    throw Error("rule: '" + regex + "' is not a valid regular expression: " + e.what());
+  }
+  const auto saved = locks_;
+  int matched = 0;
+  for (size_t i = 0; i < table_.layers.size(); ++i) {
+    if (!std::regex_search(table_.layers[i].name, re)) continue;
+    set_group_lock(static_cast<int>(i), o);
+    ++matched;
+  }
+  if (matched == 0) throw Error("rule: '" + regex + "' matches no layer (names look like model.layers.0.mlp.down_proj)");
+  try {
+    rebuild();
+  } catch (...) {
+    locks_ = saved;
+    rebuild();
+    throw;
+  }
+  solve();
+  return matched;
+}
+
+void PlanEditor::load_plan(const QuantPlan& plan, bool lock_all) {
+  if (plan.choice.size() != table_.layers.size())
+    throw Error("plan '" + plan.name + "' has " + std::to_string(plan.choice.size()) + " layers, the table " +
+                std::to_string(table_.layers.size()));
+  const auto saved_locks = locks_;
+  const bool saved_overhead = count_overhead_;
+  for (size_t i = 0; i < locks_.size(); ++i)
+    locks_[i] = (lock_all || (i < plan.locked.size() && plan.locked[i])) ? plan.choice[i] : -1;
+  count_overhead_ = plan.count_overhead;
+  try {
+    rebuild();
+  } catch (...) {
+    locks_ = saved_locks;
+    count_overhead_ = saved_overhead;
+    rebuild();
+    throw;
+  }
+  target_ = lock_all ? plan.avg_bits : plan.target_avg_bits;
+  if (lock_all && !count_overhead_) target_ = plan.avg_bits_no_overhead;
+  solve();
+}
+
+std::optional<QuantPlan> PlanEditor::naive(bool first_blocks) const {
+  int low = 0, high = 0;  // cheapest and dearest option by the cost of the first layer
+  for (int o = 1; o < static_cast<int>(table_.options.size()); ++o) {
+    if (allocator_->cost(0, o) < allocator_->cost(0, low)) low = o;
+    if (allocator_->cost(0, o) > allocator_->cost(0, high)) high = o;
+  }
+  try {
+    return naive_plan(*allocator_, target_, low, high, first_blocks ? NaiveOrder::first_blocks : NaiveOrder::last_blocks);
+  } catch (const Error&) {
+    return std::nullopt;  // the all-low start does not fit this target
+  }
+}
+
+uint64_t PlanEditor::plan_size_bytes() const {
+  uint64_t bits = 0;
+  for (size_t i = 0; i < table_.layers.size(); ++i) {
+    const auto& l = table_.layers[i];
+    const int c = plan_.choice[i];
+    bits += c < 0 ? static_cast<uint64_t>(l.params) * 16u : static_cast<uint64_t>(l.bits[static_cast<size_t>(c)]);
+  }
+  return (bits + 7) / 8;
+}
+
+}  // namespace srs

@@ -1,0 +1,50 @@
+#include "io/model_summary.h"
+
+namespace srs {
+
+namespace {
+
+const char* rope_scaling_name(RopeScaling::Type t) {
+  switch (t) {
+    case RopeScaling::Type::None: return "none";
+    case RopeScaling::Type::Linear: return "linear";
+    case RopeScaling::Type::Llama3: return "llama3";
+  }
+  return "?";
+}
+
+}  // namespace
+
+ModelSummary summarize_model(const ModelFiles& files) {
+  const ModelConfig& c = files.config;
+  ModelSummary s;
+  s.path = files.path;
+  s.format = files.format;
+  s.architecture = architecture_name(c.architecture);
+  s.blocks = c.num_hidden_layers;
+  s.hidden_size = c.hidden_size;
+  s.intermediate_size = c.intermediate_size;
+  s.attention_heads = c.num_attention_heads;
+  s.kv_heads = c.num_key_value_heads;
+  s.head_dim = c.head_dim;
+  s.vocab_size = c.vocab_size;
+  s.rope_theta = c.rope_theta;
+  s.rope_scaling = rope_scaling_name(c.rope_scaling.type);
+  s.tied_embeddings = c.tie_word_embeddings;
+  for (const auto& name : files.weights->names()) {
+    s.parameters += numel(files.weights->shape(name));
+    s.stored_types[files.weights->stored_type(name)]++;
+  }
+  s.tensors = static_cast<int64_t>(files.weights->names().size());
+  s.size_bytes = files.size_bytes;
+  if (files.tokenizer) {
+    s.has_tokenizer = true;
+    s.tokenizer_kind = files.tokenizer->kind();
+    s.tokenizer_vocab = files.tokenizer->vocab_size();
+    s.bos_id = files.tokenizer->bos_id();
+    s.eos_id = files.tokenizer->eos_id();
+  }
+  return s;
+}
+
+}  // namespace srs

@@ -1,0 +1,39 @@
+#pragma once
+// What a model is, from its headers alone: the facts `signround info` prints and the studio's
+// model summary shows.
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "io/model_files.h"
+
+namespace srs {
+
+struct ModelSummary {
+  std::string path;
+  std::string format;        // "gguf" or "safetensors"
+  std::string architecture;  // HF class name, e.g. "LlamaForCausalLM"
+  int64_t blocks = 0;
+  int64_t hidden_size = 0;
+  int64_t intermediate_size = 0;
+  int64_t attention_heads = 0;
+  int64_t kv_heads = 0;
+  int64_t head_dim = 0;
+  int64_t vocab_size = 0;
+  double rope_theta = 0;
+  std::string rope_scaling;  // "none", "linear" or "llama3"
+  bool tied_embeddings = false;
+  int64_t parameters = 0;
+  int64_t tensors = 0;
+  std::map<std::string, int64_t> stored_types;  // stored type -> tensor count
+  uint64_t size_bytes = 0;
+  bool has_tokenizer = false;
+  std::string tokenizer_kind;  // "byte-level BPE" or "SentencePiece BPE"
+  int64_t tokenizer_vocab = 0;
+  int64_t bos_id = -1;
+  int64_t eos_id = -1;
+};
+
+ModelSummary summarize_model(const ModelFiles& files);
+
+}  // namespace srs
