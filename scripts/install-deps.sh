@@ -9,12 +9,13 @@ packages=(
   libtorch-dev libopenblas0-openmp   # LibTorch 1.13 (CPU); OpenMP OpenBLAS, else matmul runs on reference BLAS
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libhdf5-dev
-  qt6-base-dev libqcustomplot-dev xvfb xauth
+  qt6-base-dev qt6-svg-dev libqcustomplot-dev xvfb xauth   # qt6-svg-dev: chart export as SVG
 )
 
 if [ "${SRS_NO_GUI:-0}" = 1 ]; then
   packages=("${packages[@]/qt6-base-dev}")
   packages=("${packages[@]/libqcustomplot-dev}")
+  packages=("${packages[@]/qt6-svg-dev}")
 fi
 
 sudo_cmd=()
