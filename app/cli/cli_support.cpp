@@ -1,20 +1,15 @@
 #include "cli/cli_support.h"
 
-#include <ATen/Parallel.h>
+#include "pipeline/compute_threads.h"
 
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <thread>
 
 namespace srs::cli {
 
 int apply_threads(const Args& args) {
-  int n = static_cast<int>(std::thread::hardware_concurrency());
-  if (!args.get("threads").empty()) n = static_cast<int>(args.get_int("threads"));
-  if (n < 1) n = 1;
-  at::set_num_threads(n);
-  return n;
+  return set_compute_threads(args.get("threads").empty() ? 0 : static_cast<int>(args.get_int("threads")));
 }
 
 std::string format_seconds(double s) {

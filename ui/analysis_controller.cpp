@@ -1,0 +1,57 @@
+#include "analysis_controller.h"
+
+#include <memory>
+
+#include "job_runner.h"
+#include "studio_document.h"
+
+namespace srs::ui {
+
+namespace {
+const QString kJobName = QStringLiteral("analyze");
+}
+
+AnalysisController::AnalysisController(StudioDocument* doc, JobRunner* runner, QObject* parent)
+    : QObject(parent), doc_(doc), runner_(runner) {}
+
+bool AnalysisController::start(const AnalyzeRequest& request) {
+  if (runner_->busy()) return false;
+  // The worker fills `result`; only the GUI thread reads it, after the finished signal.
+  auto result = std::make_shared<Project>();
+  auto seconds = std::make_shared<double>(0.0);
+  auto on_finished = std::make_shared<QMetaObject::Connection>();
+  auto on_failed = std::make_shared<QMetaObject::Connection>();
+  auto on_cancelled = std::make_shared<QMetaObject::Connection>();
+  auto disconnect_all = [on_finished, on_failed, on_cancelled] {
+    QObject::disconnect(*on_finished);
+    QObject::disconnect(*on_failed);
+    QObject::disconnect(*on_cancelled);
+  };
+  *on_finished = connect(runner_, &JobRunner::finished, this, [=](const QString& name) {
+    if (name != kJobName) return;
+    disconnect_all();
+    doc_->set_project(std::move(*result));
+    emit finished(*seconds);
+  });
+  *on_failed = connect(runner_, &JobRunner::failed, this, [=](const QString& name, const QString& error) {
+    if (name != kJobName) return;
+    disconnect_all();
+    emit failed(error);
+  });
+  *on_cancelled = connect(runner_, &JobRunner::cancelled, this, [=](const QString& name) {
+    if (name != kJobName) return;
+    disconnect_all();
+    emit cancelled();
+  });
+  const bool started = runner_->start(kJobName, [request, result, seconds](const ProgressFn& progress,
+                                                                            const CancelToken& cancel) {
+    progress({"prepare", 0, 0, "tokenizing calibration text"});
+    AnalysisInputs inputs = prepare_analysis(request);
+    cancel.check();
+    *result = run_analysis(std::move(inputs), progress, &cancel, seconds.get());
+  });
+  if (!started) disconnect_all();
+  return started;
+}
+
+}  // namespace srs::ui
