@@ -30,13 +30,16 @@ rtn() {  # RTN perplexity, ours and auto-round's, same model, text and windows
 }
 
 ablation() {  # DeltaLoss plan vs the naive plans at 3.0 bits from {W2A16, W4A16}
-  "$srs" analyze --model "$gguf" --calib "$austen" --options W2A16,W4A16 --project "$out/ablation.h5" --force \
-    --threads "$threads" --quiet --json > "$out/analyze_w2w4.json"
+  # 16 calibration windows of ABLATION_SEQLEN tokens (default 1024: at 2 bits, 256-token windows
+  # rank the blocks differently; docs/benchmarks.md has both).
+  local seqlen="${ABLATION_SEQLEN:-1024}"
+  "$srs" analyze --model "$gguf" --calib "$austen" --options W2A16,W4A16 --seqlen "$seqlen" --batch-size 4 \
+    --project "$out/ablation_$seqlen.h5" --force --threads "$threads" --quiet --json > "$out/analyze_w2w4_$seqlen.json"
   for strategy in deltaloss first-blocks last-blocks; do
-    "$srs" allocate --project "$out/ablation.h5" --avg-bits 3.0 --strategy "$strategy" \
-      --out "$out/plan_$strategy.json" --json > "$out/allocate_$strategy.json"
-    "$srs" quantize --method rtn --model "$gguf" --layer-config "$out/plan_$strategy.json" --eval-text "$wiki" \
-      --max-windows "$windows" --threads "$threads" --quiet --json > "$out/ablation_$strategy.json"
+    "$srs" allocate --project "$out/ablation_$seqlen.h5" --avg-bits 3.0 --strategy "$strategy" \
+      --out "$out/plan_${strategy}_$seqlen.json" --json > "$out/allocate_${strategy}_$seqlen.json"
+    "$srs" quantize --method rtn --model "$gguf" --layer-config "$out/plan_${strategy}_$seqlen.json" --eval-text "$wiki" \
+      --max-windows "$windows" --threads "$threads" --quiet --json > "$out/ablation_${strategy}_$seqlen.json"
   done
 }
 

@@ -30,14 +30,16 @@ def main():
         print(f"| {s} | {ours['avg_bits']:.4f} | {ours['perplexity']:.4f} | {rp:.4f} | "
               f"{(ours['perplexity'] - rp) / rp * 100:+.3f}% |")
     print()
-    print("| plan at 3.0 bits (W2A16/W4A16) | achieved avg bits | predicted loss | ppl (RTN) |")
-    print("|---|---|---|---|")
-    for s in ["deltaloss", "first-blocks", "last-blocks"]:
-        a, q = load(d, f"allocate_{s}.json"), load(d, f"ablation_{s}.json")
-        if a and q:
-            print(f"| {s} | {a['avg_bits']:.4f} | {a['predicted_loss']:.1f} | {q['perplexity']:.4f} |")
+    print("| calibration seqlen | plan at 3.0 bits (W2A16/W4A16) | achieved avg bits | predicted loss | ppl (RTN) |")
+    print("|---|---|---|---|---|")
+    for seqlen in sorted({f.split("_")[-1][:-5] for f in os.listdir(d) if f.startswith("ablation_") and f.endswith(".json")}, key=int):
+        for s in ["deltaloss", "first-blocks", "last-blocks"]:
+            a, q = load(d, f"allocate_{s}_{seqlen}.json"), load(d, f"ablation_{s}_{seqlen}.json")
+            if a and q:
+                print(f"| {seqlen} | {s} | {a['avg_bits']:.4f} | {a['predicted_loss']:.1f} | {q['perplexity']:.4f} |")
     print()
-    for name in ["analyze_w2w4.json", "analyze_5options.json", "memory_8.json", "memory_32.json"]:
+    analyses = sorted(f for f in os.listdir(d) if f.startswith("analyze_w2w4"))
+    for name in analyses + ["analyze_5options.json", "memory_8.json", "memory_32.json"]:
         r = load(d, name)
         if r:
             print(f"- {name}: options {','.join(r['options'])}, {len(r['layers'])} layers, {r['seconds']:.1f} s, "

@@ -14,5 +14,5 @@ model="$root/.cache/demo/SmolLM2-135M-Instruct.Q4_1.gguf"
 project="$root/.cache/demo/run/screenshots.h5"
 mkdir -p "$(dirname "$project")"
 "$root/build/app/signround" analyze --model "$model" --calib "$root/.cache/demo/austen" \
-  --options W2A16,W4A16,W8A16 --project "$project" --quiet
+  --options W2A16,W4A16,W8A16 --project "$project" --quiet | tail -n 2
 xvfb-run -a -s "-screen 0 1600x1000x24" "$root/build/app/studio-screenshots" "$out" "$project"

@@ -94,6 +94,12 @@ MainWindow::MainWindow(QWidget* parent)
   log_dock->setWidget(log_);
   addDockWidget(Qt::BottomDockWidgetArea, log_dock);
   statusBar()->addPermanentWidget(progress_, 1);
+  // First-run proportions (restore_settings replaces them with the user's): the chart gets the
+  // upper half, the log a few lines.
+  resizeDocks({log_dock}, {fontMetrics().height() * 7}, Qt::Vertical);
+  resizeDocks({model_dock}, {fontMetrics().horizontalAdvance('x') * 42}, Qt::Horizontal);
+  workspace->setSizes({1000, 1000});
+  lower->setSizes({1300, 800});
 
   connect(doc_, &StudioDocument::message, log_, &LogPanel::append_line);
   connect(doc_, &StudioDocument::dirty_changed, this, &MainWindow::update_title);

@@ -111,6 +111,13 @@ void PlanTableView::project_changed() {
   for (const auto& name : doc_->table().options) rule_option_->addItem(QString::fromStdString(name));
   for (QWidget* w : std::initializer_list<QWidget*>{table_, lock_selection_, unlock_selection_, unlock_all_, rule_edit_, rule_option_, apply_rule_})
     w->setEnabled(doc_->has_project());
+  // Show Chosen and Locked right after the layer's facts, before the score columns: the plan is
+  // what a user reads and changes; scores are the evidence (the model's column order is kept).
+  QHeaderView* header = table_->horizontalHeader();
+  if (doc_->has_project()) {
+    header->moveSection(header->visualIndex(model_->chosen_column()), PlanTableModel::kFirstScoreColumn);
+    header->moveSection(header->visualIndex(model_->locked_column()), PlanTableModel::kFirstScoreColumn + 1);
+  }
   table_->resizeColumnsToContents();
 }
 

@@ -37,7 +37,9 @@ ProjectCheck check_project(const Project& project, const ModelFingerprint& model
                         std::to_string(now));
   };
   if (pc.files != calibration.files) {
-    r.calibration_changed = true;
+    // The same tokens named by another path (relative vs absolute, a moved folder) score the
+    // same: only a different token hash makes the scores stale.
+    if (pc.token_hash != calibration.token_hash) r.calibration_changed = true;
     r.changes.push_back("calibration files: project " + join(pc.files) + ", now " + join(calibration.files));
   }
   setting("nsamples", pc.nsamples, calibration.nsamples);

@@ -12,6 +12,7 @@ struct ProjectCheck {
   bool model_changed = false;        // size or header hash differ: the scores are for another model
   bool model_moved = false;          // same model at another path (harmless)
   bool calibration_changed = false;  // tokens or settings differ: scores would come out different
+                                     // (other file paths holding the same tokens do not count)
   std::vector<std::string> changes;  // one line per difference, for the user
   bool up_to_date() const { return !model_changed && !calibration_changed; }
 };

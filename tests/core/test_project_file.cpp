@@ -331,4 +331,12 @@ TEST(ProjectCheck, DetectsAnotherModelAndOtherCalibration) {
   EXPECT_TRUE(c.calibration_changed);
   EXPECT_FALSE(c.model_changed);
   EXPECT_EQ(c.changes.size(), 2u);
+
+  srs::CalibrationSettings renamed = p.calibration;
+  renamed.files = {"/absolute/path/to/the/same/text"};
+  const auto r = srs::check_project(p, p.model, renamed);
+  EXPECT_TRUE(r.up_to_date()) << "same tokens from another path: the scores still hold";
+  EXPECT_EQ(r.changes.size(), 1u) << "but the user is told";
+  renamed.token_hash = "sha256:tok000";
+  EXPECT_TRUE(srs::check_project(p, p.model, renamed).calibration_changed);
 }
