@@ -169,43 +169,23 @@ void MainWindow::build_menus() {
   file->addSeparator();
   add(file, tr("&Import Plan (layer_config JSON)…"), QKeySequence(tr("Ctrl+I")), [this] {
     const QString path = QFileDialog::getOpenFileName(this, tr("Import plan"), {}, tr("Plans (*.json)"));
-    if (path.isEmpty()) return;
-    try {
-      doc_->import_plan(path);
-    } catch (const std::exception& e) {
-      report_error(tr("Import plan"), QString::fromStdString(e.what()));
-    }
+    if (!path.isEmpty()) attempt(tr("Import plan"), [&] { doc_->import_plan(path); });
   });
-  add(file, tr("&Export Plan (layer_config JSON)…"), QKeySequence(tr("Ctrl+E")), [this] {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export plan"), "layer_config.json", tr("Plans (*.json)"));
-    if (path.isEmpty()) return;
-    try {
-      doc_->export_plan(path);
-      log_->append_line(tr("Exported the plan to %1").arg(path));
-    } catch (const std::exception& e) {
-      report_error(tr("Export plan"), QString::fromStdString(e.what()));
-    }
+  // Asks where, writes, and logs the file written (or reports why not).
+  auto export_to = [this](const QString& what, const QString& name, const QString& filter,
+                          const std::function<void(const QString&)>& write) {
+    const QString path = QFileDialog::getSaveFileName(this, what, name, filter);
+    if (!path.isEmpty() && attempt(what, [&] { write(path); })) log_->append_line(tr("%1: wrote %2").arg(what, path));
+  };
+  add(file, tr("&Export Plan (layer_config JSON)…"), QKeySequence(tr("Ctrl+E")), [=] {
+    export_to(tr("Export plan"), "layer_config.json", tr("Plans (*.json)"), [this](const QString& p) { doc_->export_plan(p); });
   });
-  add(file, tr("Export Scores (&CSV)…"), QKeySequence(), [this] {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export scores"), "scores.csv", tr("CSV (*.csv)"));
-    if (path.isEmpty()) return;
-    try {
-      doc_->export_scores(path);
-      log_->append_line(tr("Exported the scores to %1").arg(path));
-    } catch (const std::exception& e) {
-      report_error(tr("Export scores"), QString::fromStdString(e.what()));
-    }
+  add(file, tr("Export Scores (&CSV)…"), QKeySequence(), [=] {
+    export_to(tr("Export scores"), "scores.csv", tr("CSV (*.csv)"), [this](const QString& p) { doc_->export_scores(p); });
   });
-  add(file, tr("Export C&hart…"), QKeySequence(tr("Ctrl+Shift+E")), [this] {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), "sensitivity.png",
-                                                      tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"));
-    if (path.isEmpty()) return;
-    try {
-      chart_->export_image(path);
-      log_->append_line(tr("Exported the chart to %1").arg(path));
-    } catch (const std::exception& e) {
-      report_error(tr("Export chart"), QString::fromStdString(e.what()));
-    }
+  add(file, tr("Export C&hart…"), QKeySequence(tr("Ctrl+Shift+E")), [=] {
+    export_to(tr("Export chart"), "sensitivity.png", tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"),
+              [this](const QString& p) { chart_->export_image(p); });
   });
   file->addSeparator();
   add(file, tr("&Quit"), QKeySequence::Quit, [this] { close(); });
@@ -243,6 +223,16 @@ void MainWindow::update_title() {
   setWindowModified(doc_->dirty());
 }
 
+bool MainWindow::attempt(const QString& what, const std::function<void()>& work, const QString& hint) {
+  try {
+    work();
+    return true;
+  } catch (const std::exception& e) {
+    report_error(what, QString::fromStdString(e.what()) + hint);
+    return false;
+  }
+}
+
 void MainWindow::report_error(const QString& what, const QString& error) {
   last_error_ = what + ": " + error;
   log_->append_error(last_error_);
@@ -254,14 +244,9 @@ bool MainWindow::open_path(const QString& path) {
 }
 
 bool MainWindow::open_model(const QString& path) {
-  try {
-    doc_->open_model(path);
-  } catch (const std::exception& e) {
-    report_error(tr("Cannot open the model"),
-                 QString::fromStdString(e.what()) + tr("\n\nOpen a Hugging Face model folder (config.json, "
-                                                       "*.safetensors, tokenizer.json) or a .gguf file."));
+  if (!attempt(tr("Cannot open the model"), [&] { doc_->open_model(path); },
+               tr("\n\nOpen a Hugging Face model folder (config.json, *.safetensors, tokenizer.json) or a .gguf file.")))
     return false;
-  }
   recent_->add(path);
   if (calibration_->paths().isEmpty() && path == demo_model_path() && !demo_calibration_path().isEmpty())
     calibration_->set_paths({demo_calibration_path()});
@@ -269,12 +254,7 @@ bool MainWindow::open_model(const QString& path) {
 }
 
 bool MainWindow::open_project(const QString& path) {
-  try {
-    doc_->open_project(path);
-  } catch (const std::exception& e) {
-    report_error(tr("Cannot open the project"), QString::fromStdString(e.what()));
-    return false;
-  }
+  if (!attempt(tr("Cannot open the project"), [&] { doc_->open_project(path); })) return false;
   recent_->add(path);
   const auto& p = doc_->project();
   QStringList calib;
@@ -296,13 +276,9 @@ bool MainWindow::open_project(const QString& path) {
 }
 
 bool MainWindow::save_project_as(const QString& path) {
-  try {
-    doc_->save_project(path);
-  } catch (const std::exception& e) {
-    report_error(tr("Cannot save the project"),
-                 QString::fromStdString(e.what()) + tr("\n\nThe previous file, if any, is unchanged."));
+  if (!attempt(tr("Cannot save the project"), [&] { doc_->save_project(path); },
+               tr("\n\nThe previous file, if any, is unchanged.")))
     return false;
-  }
   recent_->add(path);
   update_title();
   return true;

@@ -4,6 +4,7 @@
 // and the log below. Menus carry every action with shortcuts; jobs run on a worker thread
 // with progress, ETA and Cancel in the status bar.
 #include <QMainWindow>
+#include <functional>
 
 class QStackedWidget;
 
@@ -61,6 +62,8 @@ class MainWindow : public QMainWindow {
  private:
   void build_menus();
   void report_error(const QString& what, const QString& error);
+  // Runs `work`; an exception becomes report_error(what, message + hint). True on success.
+  bool attempt(const QString& what, const std::function<void()>& work, const QString& hint = {});
   bool maybe_save();  // false: the user cancelled
   void save();
   void save_as();
