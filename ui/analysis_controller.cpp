@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "job_runner.h"
+#include "project/project_check.h"
 #include "studio_document.h"
 
 namespace srs::ui {
@@ -19,6 +20,16 @@ bool AnalysisController::start(const AnalyzeRequest& request) {
   // The worker fills `result`; only the GUI thread reads it, after the finished signal.
   auto result = std::make_shared<Project>();
   auto seconds = std::make_shared<double>(0.0);
+  auto reused = std::make_shared<bool>(false);
+  // What the open project was computed from (copied: the worker must not read the document).
+  std::shared_ptr<const Project> current;
+  if (doc_->has_project()) {
+    auto p = std::make_shared<Project>();
+    p->model = doc_->project().model;
+    p->calibration = doc_->project().calibration;
+    p->table.options = doc_->project().table.options;
+    current = p;
+  }
   auto on_finished = std::make_shared<QMetaObject::Connection>();
   auto on_failed = std::make_shared<QMetaObject::Connection>();
   auto on_cancelled = std::make_shared<QMetaObject::Connection>();
@@ -30,6 +41,10 @@ bool AnalysisController::start(const AnalyzeRequest& request) {
   *on_finished = connect(runner_, &JobRunner::finished, this, [=](const QString& name) {
     if (name != kJobName) return;
     disconnect_all();
+    if (*reused) {
+      emit up_to_date();
+      return;
+    }
     doc_->set_project(std::move(*result));
     emit finished(*seconds);
   });
@@ -43,11 +58,16 @@ bool AnalysisController::start(const AnalyzeRequest& request) {
     disconnect_all();
     emit cancelled();
   });
-  const bool started = runner_->start(kJobName, [request, result, seconds](const ProgressFn& progress,
-                                                                            const CancelToken& cancel) {
+  const bool started = runner_->start(kJobName, [request, result, seconds, reused, current](
+                                                     const ProgressFn& progress, const CancelToken& cancel) {
     progress({"prepare", 0, 0, "tokenizing calibration text"});
     AnalysisInputs inputs = prepare_analysis(request);
     cancel.check();
+    if (current && current->table.options == request.options &&
+        check_project(*current, inputs.project().model, inputs.project().calibration).up_to_date()) {
+      *reused = true;
+      return;
+    }
     *result = run_analysis(std::move(inputs), progress, &cancel, seconds.get());
   });
   if (!started) disconnect_all();

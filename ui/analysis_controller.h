@@ -1,7 +1,9 @@
 #pragma once
 // Runs the analyze job (core/pipeline/analyze) on the JobRunner's worker thread and hands the
 // finished project to the document. The result only reaches the document when the whole job
-// has succeeded: a cancel or an error leaves the current project exactly as it was.
+// has succeeded: a cancel or an error leaves the current project exactly as it was. Scores are
+// never computed twice: when the open project already holds them for this model, calibration
+// tokens and options, the job stops after tokenizing and the project (and its plan) is kept.
 #include <QObject>
 #include <QString>
 
@@ -21,6 +23,7 @@ class AnalysisController : public QObject {
 
  signals:
   void finished(double seconds);
+  void up_to_date();  // nothing recomputed: the open project already holds these scores
   void failed(const QString& error);
   void cancelled();
 

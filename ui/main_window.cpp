@@ -116,6 +116,11 @@ MainWindow::MainWindow(QWidget* parent)
                           .arg(doc_->table().options.size()));
     statusBar()->showMessage(tr("Analysis finished"), 5000);
   });
+  connect(analysis_, &AnalysisController::up_to_date, this, [this] {
+    log_->append_line(tr("The project already holds DeltaLoss scores for this model, calibration text and options; "
+                         "nothing was recomputed (change the calibration or the options to analyze again)"));
+    statusBar()->showMessage(tr("Scores are up to date"), 5000);
+  });
   connect(analysis_, &AnalysisController::failed, this,
           [this](const QString& e) { report_error(tr("Analysis failed"), e); });
   connect(analysis_, &AnalysisController::cancelled, this, [this] {

@@ -146,6 +146,27 @@ TEST(MainWindow, CancelDuringAnalyzeLeavesTheProjectAsItWas) {
   EXPECT_TRUE(s.window.calibration()->analyze_button()->isEnabled());
 }
 
+TEST(MainWindow, AnalyzeWithNothingChangedKeepsTheProjectAndItsPlan) {
+  Studio s;
+  s.open_model();
+  s.analyze();
+  auto* doc = s.window.document();
+  doc->set_target(3.0);
+  doc->lock(0, 2);
+  const auto plan = doc->editor().plan();
+  QSignalSpy up_to_date(s.window.analysis(), &srs::ui::AnalysisController::up_to_date);
+  QSignalSpy project_changed(doc, &srs::ui::StudioDocument::project_changed);
+  QTest::mouseClick(s.window.calibration()->analyze_button(), Qt::LeftButton);
+  ASSERT_TRUE(up_to_date.wait(60000));
+  EXPECT_EQ(project_changed.count(), 0) << "the scores were not recomputed";
+  EXPECT_EQ(doc->editor().plan().choice, plan.choice);
+  EXPECT_TRUE(doc->editor().is_locked(0)) << "the user's overrides survive";
+  // Another option set does recompute.
+  s.window.calibration()->set_checked_options({"W2A16", "W4A16"});
+  s.analyze();
+  EXPECT_EQ(doc->table().options, (std::vector<std::string>{"W2A16", "W4A16"}));
+}
+
 TEST(MainWindow, BadInputIsAClearErrorAndLosesNothing) {
   Studio s;
   EXPECT_FALSE(s.window.open_path(s.dir.filePath("no-such-model.gguf")));
