@@ -1,5 +1,6 @@
 #include "analysis_controller.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "job_runner.h"
@@ -9,8 +10,17 @@
 namespace srs::ui {
 
 namespace {
+
 const QString kJobName = QStringLiteral("analyze");
+
+// The same candidate options in any order give the same scores.
+bool same_options(std::vector<std::string> a, std::vector<std::string> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return a == b;
 }
+
+}  // namespace
 
 AnalysisController::AnalysisController(StudioDocument* doc, JobRunner* runner, QObject* parent)
     : QObject(parent), doc_(doc), runner_(runner) {}
@@ -23,6 +33,8 @@ bool AnalysisController::start(const AnalyzeRequest& request) {
   auto reused = std::make_shared<bool>(false);
   // What the open project was computed from (copied: the worker must not read the document).
   std::shared_ptr<const Project> current;
+  // A re-analysis of the open project's model keeps the user's plan; another model starts afresh.
+  const bool keep_plan = doc_->has_project() && doc_->project().model.path == request.model_path;
   if (doc_->has_project()) {
     auto p = std::make_shared<Project>();
     p->model = doc_->project().model;
@@ -45,7 +57,15 @@ bool AnalysisController::start(const AnalyzeRequest& request) {
       emit up_to_date();
       return;
     }
-    doc_->set_project(std::move(*result));
+    try {
+      if (keep_plan)
+        doc_->take_analysis(std::move(*result));
+      else
+        doc_->set_project(std::move(*result));
+    } catch (const std::exception& e) {  // an unusable table: reported, never into the event loop
+      emit failed(QString::fromStdString(e.what()));
+      return;
+    }
     emit finished(*seconds);
   });
   *on_failed = connect(runner_, &JobRunner::failed, this, [=](const QString& name, const QString& error) {
@@ -63,7 +83,7 @@ bool AnalysisController::start(const AnalyzeRequest& request) {
     progress({"prepare", 0, 0, "tokenizing calibration text"});
     AnalysisInputs inputs = prepare_analysis(request);
     cancel.check();
-    if (current && current->table.options == request.options &&
+    if (current && same_options(current->table.options, request.options) &&
         check_project(*current, inputs.project().model, inputs.project().calibration).up_to_date()) {
       *reused = true;
       return;

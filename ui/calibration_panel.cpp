@@ -101,8 +101,25 @@ QStringList CalibrationPanel::checked_options() const {
 }
 
 void CalibrationPanel::set_checked_options(const QStringList& options) {
+  for (const auto& o : options)
+    if (options_->findItems(o, Qt::MatchExactly).isEmpty()) {
+      auto* item = new QListWidgetItem(o, options_);
+      item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+    }
   for (int i = 0; i < options_->count(); ++i)
     options_->item(i)->setCheckState(options.contains(options_->item(i)->text()) ? Qt::Checked : Qt::Unchecked);
+}
+
+void CalibrationPanel::show_settings(const CalibrationSettings& settings, const std::vector<std::string>& options) {
+  QStringList files, names;
+  for (const auto& f : settings.files) files << QString::fromStdString(f);
+  for (const auto& o : options) names << QString::fromStdString(o);
+  set_paths(files);
+  nsamples_->setValue(static_cast<int>(settings.nsamples));
+  seqlen_->setValue(static_cast<int>(settings.seqlen));
+  seed_->setValue(static_cast<int>(settings.seed));
+  batch_->setValue(static_cast<int>(settings.batch_size));
+  set_checked_options(names);
 }
 
 AnalyzeRequest CalibrationPanel::request(const QString& model_path) const {

@@ -22,7 +22,11 @@ class CalibrationPanel : public QWidget {
   QStringList paths() const;
   void set_paths(const QStringList& paths);
   QStringList checked_options() const;
+  // Checks exactly these; an option the list does not offer is added (a project made by the
+  // CLI may use any preset).
   void set_checked_options(const QStringList& options);
+  // Shows what a project was computed from: files, windows, tokens, seed, batch, options.
+  void show_settings(const CalibrationSettings& settings, const std::vector<std::string>& options);
 
   QListWidget* path_list() const { return paths_; }
   QListWidget* option_list() const { return options_; }

@@ -33,6 +33,9 @@ class JobWorker : public QObject {
     } catch (const std::exception& e) {
       outcome = Failed;
       error = QString::fromStdString(e.what());
+    } catch (...) {  // whatever a job throws, the worker reports it and stays usable
+      outcome = Failed;
+      error = QStringLiteral("the job failed with an unknown error");
     }
     emit done(name, outcome, error);
   }

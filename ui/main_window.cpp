@@ -151,13 +151,12 @@ void MainWindow::build_menus() {
   });
   connect(welcome_, &WelcomeView::open_model_requested, file->actions().back(), &QAction::trigger);
   add(file, tr("&Open Project…"), QKeySequence::Open, [this] {
-    if (!maybe_save()) return;
     const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), {}, tr("Projects (*.h5)"));
     if (!path.isEmpty()) open_project(path);
   });
   connect(welcome_, &WelcomeView::open_project_requested, file->actions().back(), &QAction::trigger);
   add(file, tr("&New Project"), QKeySequence::New, [this] {
-    if (maybe_save()) doc_->close_project();
+    if (!refuse_while_busy(tr("New project")) && maybe_save()) doc_->close_project();
   });
   QMenu* recent = file->addMenu(tr("Open &Recent"));
   auto fill_recent = [this, recent] {
@@ -197,7 +196,10 @@ void MainWindow::build_menus() {
 
   QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
   add(analysis, tr("&Analyze"), QKeySequence(Qt::Key_F5), [this] { analyze(); });
-  add(analysis, tr("&Cancel Job"), QKeySequence(Qt::Key_Escape), [this] { jobs_->cancel(); });
+  // Enabled only while a job runs, so Escape reaches line edits and dialogs otherwise.
+  QAction* cancel = add(analysis, tr("&Cancel Job"), QKeySequence(Qt::Key_Escape), [this] { jobs_->cancel(); });
+  cancel->setEnabled(false);
+  connect(jobs_, &JobRunner::busy_changed, cancel, &QAction::setEnabled);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
@@ -248,7 +250,14 @@ bool MainWindow::open_path(const QString& path) {
   return path.endsWith(".h5", Qt::CaseInsensitive) ? open_project(path) : open_model(path);
 }
 
+bool MainWindow::refuse_while_busy(const QString& what) {
+  if (!jobs_->busy()) return false;
+  report_error(what, tr("A job is running on the open model. Wait for it, or cancel it (Esc), first."));
+  return true;
+}
+
 bool MainWindow::open_model(const QString& path) {
+  if (refuse_while_busy(tr("Open model"))) return false;
   if (!attempt(tr("Cannot open the model"), [&] { doc_->open_model(path); },
                tr("\n\nOpen a Hugging Face model folder (config.json, *.safetensors, tokenizer.json) or a .gguf file.")))
     return false;
@@ -259,23 +268,21 @@ bool MainWindow::open_model(const QString& path) {
 }
 
 bool MainWindow::open_project(const QString& path) {
+  if (refuse_while_busy(tr("Open project")) || !maybe_save()) return false;
   if (!attempt(tr("Cannot open the project"), [&] { doc_->open_project(path); })) return false;
   recent_->add(path);
   const auto& p = doc_->project();
-  QStringList calib;
-  for (const auto& f : p.calibration.files) calib << QString::fromStdString(f);
-  calibration_->set_paths(calib);
-  QStringList options;
-  for (const auto& o : p.table.options) options << QString::fromStdString(o);
-  calibration_->set_checked_options(options);
-  // Show the project's model too when it is still where it was (headers only: fast).
+  calibration_->show_settings(p.calibration, p.table.options);
+  // Show the project's model too when it is still where it was (headers only: fast); never
+  // leave another model on show next to these scores.
   const QString model = QString::fromStdString(p.model.path);
-  if (QFileInfo::exists(model)) {
-    try {
-      doc_->open_model(model);
-    } catch (const std::exception& e) {
-      log_->append_error(tr("the project's model %1 cannot be opened: %2").arg(model, QString::fromStdString(e.what())));
-    }
+  doc_->clear_model();
+  if (!QFileInfo::exists(model)) {
+    log_->append_line(tr("The project's model %1 is not there; the scores and the plan still work, Analyze needs "
+                         "the model (open it with File > Open Model)")
+                          .arg(model));
+  } else {
+    attempt(tr("Cannot open the project's model"), [&] { doc_->open_model(model); });  // the project stays open
   }
   return true;
 }
@@ -348,13 +355,17 @@ bool MainWindow::maybe_save() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (jobs_->busy()) {  // stop the worker first (it checks the token between block passes), so
+    jobs_->cancel();    // what the user is asked to save is final
+    if (!jobs_->wait_idle(30000)) {
+      report_error(tr("Close"), tr("The running job did not stop within 30 s; try closing again."));
+      event->ignore();
+      return;
+    }
+  }
   if (!maybe_save()) {
     event->ignore();
     return;
-  }
-  if (jobs_->busy()) {  // stop the worker cleanly: the core checks the token between block passes
-    jobs_->cancel();
-    jobs_->wait_idle(30000);
   }
   save_settings();
   event->accept();

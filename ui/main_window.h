@@ -65,6 +65,8 @@ class MainWindow : public QMainWindow {
   // Runs `work`; an exception becomes report_error(what, message + hint). True on success.
   bool attempt(const QString& what, const std::function<void()>& work, const QString& hint = {});
   bool maybe_save();  // false: the user cancelled
+  // True (and says so) while a job runs: the document must not change under it.
+  bool refuse_while_busy(const QString& what);
   void save();
   void save_as();
   void update_title();

@@ -3,6 +3,7 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QVBoxLayout>
 
 #include "studio_document.h"
@@ -15,14 +16,6 @@ QString format_count(int64_t n) {
   if (n >= 1'000'000) return QString::number(v / 1e6, 'f', 1) + " M";
   if (n >= 1'000) return QString::number(v / 1e3, 'f', 1) + " K";
   return QString::number(n);
-}
-
-QString format_bytes(uint64_t bytes) {
-  const auto v = static_cast<double>(bytes);
-  if (bytes >= (1ull << 30)) return QString::number(v / (1ull << 30), 'f', 2) + " GiB";
-  if (bytes >= (1ull << 20)) return QString::number(v / (1ull << 20), 'f', 1) + " MiB";
-  if (bytes >= (1ull << 10)) return QString::number(v / (1ull << 10), 'f', 1) + " KiB";
-  return QString::number(bytes) + " B";
 }
 
 ModelSummaryView::ModelSummaryView(StudioDocument* doc, QWidget* parent)
@@ -67,7 +60,7 @@ void ModelSummaryView::refresh() {
           .arg(m.attention_heads)
           .arg(m.kv_heads));
   row("parameters", tr("Parameters"), format_count(m.parameters));
-  row("size", tr("Size on disk"), format_bytes(m.size_bytes));
+  row("size", tr("Size on disk"), QLocale().formattedDataSize(static_cast<qint64>(m.size_bytes), 1, QLocale::DataSizeIecFormat));
   QString types;
   for (const auto& [t, n] : m.stored_types) types += (types.isEmpty() ? "" : ", ") + QString::fromStdString(t) + " x" + QString::number(n);
   row("types", tr("Stored types"), types);

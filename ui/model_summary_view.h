@@ -26,7 +26,5 @@ class ModelSummaryView : public QWidget {
 
 // "134.5 M", "7.24 B"
 QString format_count(int64_t n);
-// "86.2 MiB", "3.91 GiB"
-QString format_bytes(uint64_t bytes);
 
 }  // namespace srs::ui

@@ -12,11 +12,9 @@
 namespace srs::ui {
 
 PlanTableModel::PlanTableModel(StudioDocument* doc, QObject* parent) : QAbstractTableModel(parent), doc_(doc) {
-  // The document has already changed when it signals; a reset is all a view needs to re-read.
-  connect(doc_, &StudioDocument::project_changed, this, [this] {
-    beginResetModel();
-    endResetModel();
-  });
+  // A new table is a reset: begun before the document swaps it, ended after.
+  connect(doc_, &StudioDocument::project_about_to_change, this, &PlanTableModel::beginResetModel);
+  connect(doc_, &StudioDocument::project_changed, this, &PlanTableModel::endResetModel);
   connect(doc_, &StudioDocument::plan_changed, this, &PlanTableModel::refresh_plan_columns);
 }
 
@@ -159,8 +157,11 @@ bool PlanTableModel::setData(const QModelIndex& index, const QVariant& value, in
       return true;
     }
     if (index.column() == locked_column() && role == Qt::CheckStateRole) {
-      if (static_cast<Qt::CheckState>(value.toInt()) == Qt::Checked)
+      if (static_cast<Qt::CheckState>(value.toInt()) == Qt::Checked) {
+        if (doc_->editor().plan().choice[static_cast<size_t>(layer)] < 0)
+          throw Error("this layer is left unquantized (BF16): pick an option in its Chosen cell to quantize and lock it");
         doc_->lock_current({layer});
+      }
       else
         doc_->unlock({layer});
       return true;

@@ -27,10 +27,17 @@ void StudioDocument::open_model(const QString& path) {
                    .arg(model_->blocks));
 }
 
+void StudioDocument::clear_model() {
+  if (!model_) return;
+  model_.reset();
+  emit model_changed();
+}
+
 void StudioDocument::set_project(Project project, const QString& path) {
   auto editor = std::make_unique<PlanEditor>(project.table);  // validates before anything changes
   for (const auto& plan : project.plans)
     if (plan.name == kCurrentPlan) editor->load_plan(plan, false);
+  emit project_about_to_change();
   project_ = std::move(project);
   editor_ = std::move(editor);
   project_path_ = path;
@@ -39,6 +46,32 @@ void StudioDocument::set_project(Project project, const QString& path) {
   emit plan_changed();
   emit selection_changed(-1);
   set_dirty(path.isEmpty());
+}
+
+void StudioDocument::take_analysis(Project project) {
+  if (editor_) {
+    // The current plan in terms of the new table: a lock survives when its layer and option do.
+    const SensitivityTable& old = project_.table;
+    const QuantPlan& was = editor_->plan();
+    QuantPlan carried;
+    carried.name = kCurrentPlan;
+    carried.choice.assign(project.table.layers.size(), -1);
+    carried.locked.assign(project.table.layers.size(), 0);
+    carried.target_avg_bits = editor_->target();
+    carried.count_overhead = editor_->count_overhead();
+    for (size_t i = 0; i < old.layers.size(); ++i) {
+      if (!was.locked[i] || was.choice[i] < 0) continue;
+      const int layer = project.table.find_layer(old.layers[i].name);
+      const int option = project.table.find_option(old.options[static_cast<size_t>(was.choice[i])]);
+      if (layer < 0 || option < 0) continue;
+      carried.choice[static_cast<size_t>(layer)] = option;
+      carried.locked[static_cast<size_t>(layer)] = 1;
+    }
+    project.plans = {carried};
+  }
+  const QString path = project_path_;
+  set_project(std::move(project), path);
+  set_dirty(true);
 }
 
 void StudioDocument::open_project(const QString& path) {
@@ -71,6 +104,7 @@ void StudioDocument::save_project(const QString& path) {
 }
 
 void StudioDocument::close_project() {
+  emit project_about_to_change();
   editor_.reset();
   project_ = Project{};
   project_path_.clear();
@@ -93,7 +127,8 @@ void StudioDocument::set_dirty(bool d) {
 
 void StudioDocument::set_target(double avg_bits) {
   if (!editor_) return;
-  editor_->set_target(avg_bits);
+  const double before = editor_->target();
+  if (editor_->set_target(avg_bits) == before) return;  // clamped to where it was: nothing changed
   edited();
 }
 

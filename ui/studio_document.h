@@ -27,6 +27,7 @@ class StudioDocument : public QObject {
   const ModelSummary& model() const { return *model_; }
   // Opens the model's headers (fast) and shows it; throws srs::Error for a bad model.
   void open_model(const QString& path);
+  void clear_model();
 
   // --- project ---
   bool has_project() const { return editor_ != nullptr; }
@@ -37,6 +38,10 @@ class StudioDocument : public QObject {
   bool dirty() const { return dirty_; }
   // Takes a freshly analyzed project (unsaved) or replaces the current one.
   void set_project(Project project, const QString& path = {});
+  // A new analysis of the open project's model: the scores are replaced, the path is kept, and
+  // the plan carries over by layer and option name (locks, target, cost setting), so a
+  // re-analysis never throws away the user's overrides.
+  void take_analysis(Project project);
   // Reads a project file; restores the saved plan (locks, target, cost setting).
   void open_project(const QString& path);
   // Writes the project with the current plan as its plan "current" (atomic).
@@ -65,7 +70,8 @@ class StudioDocument : public QObject {
 
  signals:
   void model_changed();
-  void project_changed();  // a new table: views rebuild
+  void project_about_to_change();  // the table is about to be replaced (item models begin a reset)
+  void project_changed();           // a new table: views rebuild
   void plan_changed();     // a re-solve: views refresh values
   void selection_changed(int layer);
   void dirty_changed(bool dirty);

@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   const int moves = argc > 2 ? std::atoi(argv[2]) : 200;
+  if (moves < 1) {
+    std::fprintf(stderr, "studio-resolve-bench: MOVES must be a positive number\n");
+    return 2;
+  }
   srs::ui::MainWindow window;
   window.set_interactive(false);
   window.resize(1560, 940);

@@ -22,13 +22,26 @@ void PlanEditor::rebuild() {
   settings.count_overhead = count_overhead_;
   for (size_t i = 0; i < locks_.size(); ++i)
     if (locks_[i] >= 0) settings.locks[table_.layers[i].name] = locks_[i];
-  // The frontier refers to the allocator: drop it first.
-  frontier_.reset();
-  allocator_ = std::make_unique<Allocator>(table_, std::move(settings));
+  // Built aside and swapped in, so a throw leaves the current allocator and frontier intact.
+  auto allocator = std::make_unique<Allocator>(table_, std::move(settings));
+  std::unique_ptr<AllocationFrontier> frontier;
   try {
-    frontier_ = std::make_unique<AllocationFrontier>(*allocator_);
+    frontier = std::make_unique<AllocationFrontier>(*allocator);
   } catch (const Error&) {
-    frontier_.reset();  // too many states to keep: every solve runs the direct DP instead
+    // too many states to keep: every solve runs the direct DP instead
+  }
+  frontier_.reset();  // it refers to the old allocator
+  allocator_ = std::move(allocator);
+  frontier_ = std::move(frontier);
+}
+
+void PlanEditor::rebuild_or_restore(const std::vector<int>& saved_locks, bool saved_overhead) {
+  try {
+    rebuild();
+  } catch (...) {
+    locks_ = saved_locks;  // the allocator was not replaced: it still matches these
+    count_overhead_ = saved_overhead;
+    throw;
   }
 }
 
@@ -48,8 +61,9 @@ double PlanEditor::set_target(double avg_bits) {
 
 void PlanEditor::set_count_overhead(bool on) {
   if (on == count_overhead_) return;
+  const bool saved = count_overhead_;
   count_overhead_ = on;
-  rebuild();
+  rebuild_or_restore(locks_, saved);
   solve();
 }
 
@@ -59,13 +73,16 @@ std::vector<int> PlanEditor::group_of(int layer) const {
   return {layer};  // lm_head left unquantized: not an item
 }
 
-void PlanEditor::set_group_lock(int layer, int option) {
+void PlanEditor::check_layer(int layer) const {
   if (layer < 0 || layer >= static_cast<int>(table_.layers.size()))
     throw Error("lock: layer index " + std::to_string(layer) + " is outside the table");
+}
+
+void PlanEditor::set_group_lock(int layer, int option) {
+  check_layer(layer);
   if (option < -1 || option >= static_cast<int>(table_.options.size()))
     throw Error("lock: option index " + std::to_string(option) + " is outside the options");
-  // Before the allocator is rebuilt, group_of still knows lm_head only once quantized; a lock on
-  // lm_head quantizes it, and it has no group.
+  // lm_head is not an item until a lock quantizes it: its group is itself.
   for (int i : group_of(layer)) locks_[static_cast<size_t>(i)] = option;
 }
 
@@ -73,28 +90,26 @@ void PlanEditor::lock(int layer, int option) {
   if (option < 0) throw Error("lock: choose one of the options");
   const auto saved = locks_;
   set_group_lock(layer, option);
-  try {
-    rebuild();
-  } catch (...) {
-    locks_ = saved;  // leave the editor as it was
-    rebuild();
-    throw;
-  }
+  rebuild_or_restore(saved, count_overhead_);
   solve();
 }
 
 void PlanEditor::lock_current(const std::vector<int>& layers) {
+  for (int l : layers) check_layer(l);  // all checked before anything changes
+  const auto saved = locks_;
   for (int l : layers) {
-    const int option = plan_.choice.at(static_cast<size_t>(l));
-    if (option >= 0) set_group_lock(l, option);
+    const int option = plan_.choice[static_cast<size_t>(l)];
+    if (option >= 0) set_group_lock(l, option);  // an unquantized lm_head has no option to keep
   }
-  rebuild();
+  rebuild_or_restore(saved, count_overhead_);
   solve();
 }
 
 void PlanEditor::unlock(const std::vector<int>& layers) {
+  for (int l : layers) check_layer(l);
+  const auto saved = locks_;
   for (int l : layers) set_group_lock(l, -1);
-  rebuild();
+  rebuild_or_restore(saved, count_overhead_);
   solve();
 }
 
@@ -120,14 +135,11 @@ int PlanEditor::apply_rule(const std::string& regex, const std::string& option) 
     set_group_lock(static_cast<int>(i), o);
     ++matched;
   }
-  if (matched == 0) throw Error("rule: '" + regex + "' matches no layer (names look like model.layers.0.mlp.down_proj)");
-  try {
-    rebuild();
-  } catch (...) {
+  if (matched == 0) {
     locks_ = saved;
-    rebuild();
-    throw;
+    throw Error("rule: '" + regex + "' matches no layer (names look like model.layers.0.mlp.down_proj)");
   }
+  rebuild_or_restore(saved, count_overhead_);
   solve();
   return matched;
 }
@@ -141,14 +153,7 @@ void PlanEditor::load_plan(const QuantPlan& plan, bool lock_all) {
   for (size_t i = 0; i < locks_.size(); ++i)
     locks_[i] = (lock_all || (i < plan.locked.size() && plan.locked[i])) ? plan.choice[i] : -1;
   count_overhead_ = plan.count_overhead;
-  try {
-    rebuild();
-  } catch (...) {
-    locks_ = saved_locks;
-    count_overhead_ = saved_overhead;
-    rebuild();
-    throw;
-  }
+  rebuild_or_restore(saved_locks, saved_overhead);
   target_ = lock_all ? plan.avg_bits : plan.target_avg_bits;
   if (lock_all && !count_overhead_) target_ = plan.avg_bits_no_overhead;
   solve();

@@ -45,7 +45,9 @@ class PlanEditor {
   // Locks the layer's group to `option` (a manual override); the rest re-solves.
   // Throws srs::Error for an out-of-range layer or option.
   void lock(int layer, int option);
-  // Locks every given layer (and its group) at its current option.
+  // Locks every given layer (and its group) at its current option; an unquantized lm_head has
+  // none and is skipped. Every call below changes all or nothing: on a throw (a layer index
+  // outside the table, ...) the editor is as it was.
   void lock_current(const std::vector<int>& layers);
   void unlock(const std::vector<int>& layers);
   void unlock_all();
@@ -66,7 +68,11 @@ class PlanEditor {
   uint64_t plan_size_bytes() const;
 
  private:
-  void rebuild();  // after a change of locks or cost setting
+  void rebuild();  // after a change of locks or cost setting; on a throw nothing is replaced
+  // rebuild(), or on a throw restore these locks and cost setting (which the unchanged
+  // allocator still matches) and rethrow: every editing call changes all or nothing.
+  void rebuild_or_restore(const std::vector<int>& saved_locks, bool saved_overhead);
+  void check_layer(int layer) const;  // throws srs::Error for an index outside the table
   void solve();
   void set_group_lock(int layer, int option);
 

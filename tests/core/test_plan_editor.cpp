@@ -46,7 +46,7 @@ TEST(PlanEditor, BudgetMovesEqualTheDirectSolveAndStayInRange) {
   srs::PlanEditor editor(editor_table());
   const srs::Allocator direct(editor_table(), {});
   EXPECT_DOUBLE_EQ(editor.min_avg_bits(), direct.min_avg_bits());
-  for (double target : {2.5, 3.0, 4.2, 6.0, 8.0}) {
+  for (double target : {2.5, 3.0, 4.2, 6.0, 8.0, 9.0}) {
     const double used = editor.set_target(target);
     if (target > editor.max_avg_bits()) {
       EXPECT_DOUBLE_EQ(used, editor.max_avg_bits());
@@ -117,6 +117,37 @@ TEST(PlanEditor, RulesLockMatchesAndRejectBadInputWithoutChangingAnything) {
   // A rule that would split a fused group cannot: it locks the group.
   editor.apply_rule("layers\\.2\\.self_attn\\.k_proj", "W2A16");
   EXPECT_EQ(editor.plan().choice[layer(t, "model.layers.2.self_attn.q_proj")], 0);
+}
+
+TEST(PlanEditor, BadIndicesChangeNothing) {
+  const auto t = editor_table();
+  srs::PlanEditor editor(t);
+  editor.set_target(3.0);
+  editor.lock(0, 2);
+  const auto before = editor.plan();
+  EXPECT_THROW(editor.lock_current({4, 999}), srs::Error);
+  EXPECT_THROW(editor.unlock({0, -1}), srs::Error);
+  EXPECT_THROW(editor.lock(999, 1), srs::Error);
+  EXPECT_THROW(editor.lock(4, 7), srs::Error);
+  EXPECT_FALSE(editor.is_locked(4)) << "lock_current checked every index before locking any";
+  EXPECT_TRUE(editor.is_locked(0)) << "unlock checked every index before unlocking any";
+  EXPECT_EQ(editor.plan().choice, before.choice);
+  EXPECT_EQ(editor.plan().locked, before.locked);
+}
+
+TEST(PlanEditor, LockingLmHeadQuantizesItAndUnlockingLeavesItUnquantized) {
+  const auto t = editor_table();
+  const int head = layer(t, "lm_head");
+  srs::PlanEditor editor(t);
+  editor.set_target(4.0);
+  EXPECT_EQ(editor.plan().choice[head], -1) << "lm_head stays unquantized unless asked";
+  editor.lock_current({head});
+  EXPECT_FALSE(editor.is_locked(head)) << "no option to keep: skipped";
+  editor.lock(head, 2);
+  EXPECT_EQ(editor.plan().choice[head], 2);
+  EXPECT_EQ(editor.group_of(head), std::vector<int>{head});
+  editor.unlock({head});
+  EXPECT_EQ(editor.plan().choice[head], -1);
 }
 
 TEST(PlanEditor, LoadPlanRestoresLocksTargetAndCostSetting) {

@@ -118,6 +118,10 @@ TEST(MainWindow, OpenAnalyzeBudgetOverrideSaveAndReopen) {
   EXPECT_DOUBLE_EQ(doc2->editor().target(), doc->editor().target());
   EXPECT_TRUE(reopened.document()->has_model()) << "the project's model opens with it";
   EXPECT_EQ(reopened.calibration()->paths(), s.window.calibration()->paths());
+  EXPECT_EQ(reopened.calibration()->nsamples_box()->value(), 8) << "the settings the scores came from";
+  EXPECT_EQ(reopened.calibration()->seqlen_box()->value(), 64);
+  EXPECT_EQ(reopened.calibration()->batch_box()->value(), 4);
+  EXPECT_EQ(reopened.calibration()->checked_options(), QStringList({"W2A16", "W4A16", "W8A16"}));
 }
 
 TEST(MainWindow, CancelDuringAnalyzeLeavesTheProjectAsItWas) {
@@ -205,6 +209,22 @@ TEST(MainWindow, DroppingAProjectOpensIt) {
   QApplication::sendEvent(&target, &drop);
   ASSERT_TRUE(target.document()->has_project()) << target.last_error().toStdString();
   EXPECT_EQ(target.document()->project_path(), path);
+}
+
+TEST(MainWindow, OpeningAnotherProjectWhileAnalyzingIsRefused) {
+  Studio s;
+  s.open_model();
+  s.analyze();
+  const QString path = s.dir.filePath("other.h5");
+  ASSERT_TRUE(s.window.save_project_as(path));
+  s.window.calibration()->nsamples_box()->setValue(64);
+  QSignalSpy progress(s.window.jobs(), &srs::ui::JobRunner::progress);
+  ASSERT_TRUE(s.window.analyze());
+  ASSERT_TRUE(progress.wait(60000));
+  EXPECT_FALSE(s.window.open_path(path));
+  EXPECT_TRUE(s.window.last_error().contains("job is running")) << s.window.last_error().toStdString();
+  s.window.jobs()->cancel();
+  EXPECT_TRUE(s.window.jobs()->wait_idle(10000));
 }
 
 TEST(MainWindow, ClosingDuringAJobCancelsItCleanly) {

@@ -226,6 +226,21 @@ TEST_F(PlanTable, LockedCheckBoxUnlocksAndLocks) {
   EXPECT_EQ(plan().choice[layer], before) << "checking locks at the current option";
 }
 
+TEST_F(PlanTable, TickingLockedOnAnUnquantizedLmHeadSaysWhatToDoAndChangesNothing) {
+  const int head = doc.table().find_layer("lm_head");
+  ASSERT_EQ(plan().choice[static_cast<size_t>(head)], -1);
+  QSignalSpy errors(&view, &PlanTableView::error);
+  QSignalSpy plan_changed(&doc, &StudioDocument::plan_changed);
+  const QModelIndex check = shown(head, view.model()->locked_column());
+  table()->scrollTo(check);
+  table()->setCurrentIndex(check);
+  QTest::keyClick(table(), Qt::Key_Space);
+  ASSERT_EQ(errors.count(), 1);
+  EXPECT_TRUE(errors.first().at(0).toString().contains("Chosen")) << errors.first().at(0).toString().toStdString();
+  EXPECT_FALSE(doc.editor().is_locked(head));
+  EXPECT_EQ(plan_changed.count(), 0) << "no edit happened";
+}
+
 TEST_F(PlanTable, LockSelectionUnlockSelectionAndUnlockAll) {
   const int o_proj = kO, down = 2 * kLayersPerBlock + kDown;
   const std::vector<int> before = plan().choice;

@@ -67,7 +67,33 @@ TEST(StudioDocument, SetProjectEmitsAndEditsReSolveWithinTheBudget) {
   doc.lock(0, 2);
   EXPECT_EQ(doc.editor().plan().choice[0], 2);
   EXPECT_LE(doc.editor().plan().avg_bits, 3.0 + 1e-12);
-  EXPECT_GT(doc.estimated_model_bytes(), doc.editor().plan_size_bytes() - 1);
+  EXPECT_EQ(doc.estimated_model_bytes(), doc.editor().plan_size_bytes()) << "no model open: the table's layers only";
+  // With the model open, every weight outside the table (embeddings, norms) counts at 16 bits.
+  doc.open_model(QString::fromStdString(analyzed().model.model_dir));
+  int64_t in_table = 0;
+  for (const auto& l : doc.table().layers) in_table += l.params;
+  EXPECT_EQ(doc.estimated_model_bytes(),
+            doc.editor().plan_size_bytes() + static_cast<uint64_t>(doc.model().parameters - in_table) * 2);
+}
+
+TEST(StudioDocument, ReAnalysisKeepsTheOverridesThatStillApply) {
+  StudioDocument doc;
+  doc.set_project(analyzed().project);
+  doc.set_target(3.5);
+  doc.lock(3, 2);  // o_proj of block 0 at W8A16
+  srs::Project again = analyzed().project;
+  again.table.options = {"W2A16", "W8A16"};  // W4A16 dropped: the lock on W8A16 still applies
+  for (auto& l : again.table.layers) {
+    l.score.erase(l.score.begin() + 1);
+    l.bits.erase(l.bits.begin() + 1);
+    l.bits_no_overhead.erase(l.bits_no_overhead.begin() + 1);
+  }
+  again.option_json.erase(again.option_json.begin() + 1);
+  doc.take_analysis(again);
+  EXPECT_EQ(doc.table().options.size(), 2u);
+  EXPECT_TRUE(doc.editor().is_locked(3));
+  EXPECT_EQ(doc.editor().plan().choice[3], 1) << "W8A16 is option 1 of the new table";
+  EXPECT_TRUE(doc.dirty());
 }
 
 TEST(StudioDocument, SaveAndReopenRestoresThePlanLocksAndTarget) {
