@@ -40,6 +40,8 @@ bool AnalysisController::start(const AnalyzeRequest& request) {
     p->model = doc_->project().model;
     p->calibration = doc_->project().calibration;
     p->table.options = doc_->project().table.options;
+    for (const auto& l : doc_->project().table.layers)  // whether lm_head was scored
+      if (l.kind == LayerKind::lm_head) p->table.layers.push_back(l);
     current = p;
   }
   auto on_finished = std::make_shared<QMetaObject::Connection>();
@@ -83,7 +85,8 @@ bool AnalysisController::start(const AnalyzeRequest& request) {
     progress({"prepare", 0, 0, "tokenizing calibration text"});
     AnalysisInputs inputs = prepare_analysis(request);
     cancel.check();
-    if (current && same_options(current->table.options, request.options) &&
+    const bool same_lm_head = current && current->table.layers.empty() != request.quantize_lm_head;
+    if (current && same_lm_head && same_options(current->table.options, request.options) &&
         check_project(*current, inputs.project().model, inputs.project().calibration).up_to_date()) {
       *reused = true;
       return;

@@ -1,5 +1,6 @@
 #include "calibration_panel.h"
 
+#include <QCheckBox>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -35,6 +36,8 @@ CalibrationPanel::CalibrationPanel(QWidget* parent)
       seqlen_(spin(this, 16, 8192, 256, tr("Tokens per window"))),
       seed_(spin(this, 0, 1'000'000, 42, tr("Seed of the window sampling"))),
       batch_(spin(this, 1, 256, 8, tr("Windows per forward/backward pass (memory vs speed)"))),
+      lm_head_(new QCheckBox(tr("Score lm_head too"), this)),
+      resident_(new QCheckBox(tr("Keep every block in memory (faster, more memory)"), this)),
       analyze_(new QPushButton(tr("Analyze"), this)) {
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(new QLabel(tr("Calibration text (.txt, .jsonl, folders):"), this));
@@ -65,6 +68,10 @@ CalibrationPanel::CalibrationPanel(QWidget* parent)
   form->addRow(tr("Seed"), seed_);
   form->addRow(tr("Batch"), batch_);
   layout->addLayout(form);
+  lm_head_->setToolTip(tr("lm_head joins the table; the allocator then gives it at least 6 bits"));
+  resident_->setToolTip(tr("Off: one block is loaded at a time, so memory does not grow with depth"));
+  layout->addWidget(lm_head_);
+  layout->addWidget(resident_);
 
   layout->addWidget(new QLabel(tr("Candidate options:"), this));
   for (const char* o : kOptions) {
@@ -130,6 +137,8 @@ AnalyzeRequest CalibrationPanel::request(const QString& model_path) const {
   r.seqlen = seqlen_->value();
   r.seed = static_cast<uint64_t>(seed_->value());
   r.batch_size = batch_->value();
+  r.quantize_lm_head = lm_head_->isChecked();
+  r.low_memory = !resident_->isChecked();
   r.options.clear();
   for (const auto& o : checked_options()) r.options.push_back(o.toStdString());
   return r;

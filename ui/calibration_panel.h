@@ -6,6 +6,7 @@
 
 #include "pipeline/analyze.h"
 
+class QCheckBox;
 class QListWidget;
 class QPushButton;
 class QSpinBox;
@@ -34,6 +35,8 @@ class CalibrationPanel : public QWidget {
   QSpinBox* seqlen_box() const { return seqlen_; }
   QSpinBox* seed_box() const { return seed_; }
   QSpinBox* batch_box() const { return batch_; }
+  QCheckBox* lm_head_box() const { return lm_head_; }
+  QCheckBox* resident_box() const { return resident_; }
   QPushButton* analyze_button() const { return analyze_; }
 
  signals:
@@ -46,6 +49,8 @@ class CalibrationPanel : public QWidget {
   QSpinBox* seqlen_;
   QSpinBox* seed_;
   QSpinBox* batch_;
+  QCheckBox* lm_head_;
+  QCheckBox* resident_;
   QPushButton* analyze_;
 };
 

@@ -169,6 +169,10 @@ TEST(MainWindow, AnalyzeWithNothingChangedKeepsTheProjectAndItsPlan) {
   s.window.calibration()->set_checked_options({"W2A16", "W4A16"});
   s.analyze();
   EXPECT_EQ(doc->table().options, (std::vector<std::string>{"W2A16", "W4A16"}));
+  // So does scoring lm_head.
+  s.window.calibration()->lm_head_box()->setChecked(true);
+  s.analyze();
+  EXPECT_GE(doc->table().find_layer("lm_head"), 0);
 }
 
 TEST(MainWindow, BadInputIsAClearErrorAndLosesNothing) {
