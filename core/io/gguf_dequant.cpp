@@ -171,26 +171,31 @@ void k_scale_min(const uint8_t* s, uint8_t sc[8], uint8_t mn[8]) {
   }
 }
 
+// The body shared by Q4_K and Q5_K: d, dmin, then 8 sub-blocks of 32 with the 6-bit scales
+// and mins above; x = (d * sc) * q - (dmin * m), with q = code(sub-block, element).
+template <typename Code>
+void decode_k_sub_blocks(const uint8_t* block, float* dst, Code code) {
+  const float d = load_half(block);
+  const float dmin = load_half(block + 2);
+  uint8_t sc[8], mn[8];
+  k_scale_min(block + 4, sc, mn);
+  for (int s = 0; s < 8; ++s) {
+    const float ds = d * static_cast<float>(sc[s]);
+    const float ms = dmin * static_cast<float>(mn[s]);
+    float* out = dst + s * 32;
+    for (int l = 0; l < 32; ++l) {
+      const float p = ds * static_cast<float>(code(s, l));
+      out[l] = p - ms;
+    }
+  }
+}
+
 // Q4_K: d, dmin, scales[12], qs[128]; each 64-element chunk uses 32 bytes, low nibble =
-// element l, high nibble = element l + 32. x = (d * sc) * q - (dmin * m).
+// element l, high nibble = element l + 32.
 void decode_q4_k(const uint8_t* src, int64_t n_blocks, float* dst) {
   for (int64_t b = 0; b < n_blocks; ++b, src += 144, dst += kQK) {
-    const float d = load_half(src);
-    const float dmin = load_half(src + 2);
-    uint8_t sc[8], mn[8];
-    k_scale_min(src + 4, sc, mn);
     const uint8_t* qs = src + 16;
-    for (int s = 0; s < 8; ++s) {
-      const float ds = d * static_cast<float>(sc[s]);
-      const float ms = dmin * static_cast<float>(mn[s]);
-      const uint8_t* q = qs + (s / 2) * 32;
-      const int shift = (s % 2) * 4;
-      float* out = dst + s * 32;
-      for (int l = 0; l < 32; ++l) {
-        const float p = ds * static_cast<float>((q[l] >> shift) & 0x0F);
-        out[l] = p - ms;
-      }
-    }
+    decode_k_sub_blocks(src, dst, [qs](int s, int l) { return (qs[(s / 2) * 32 + l] >> ((s % 2) * 4)) & 0x0F; });
   }
 }
 
@@ -198,24 +203,11 @@ void decode_q4_k(const uint8_t* src, int64_t n_blocks, float* dst) {
 // for element l of sub-block s.
 void decode_q5_k(const uint8_t* src, int64_t n_blocks, float* dst) {
   for (int64_t b = 0; b < n_blocks; ++b, src += 176, dst += kQK) {
-    const float d = load_half(src);
-    const float dmin = load_half(src + 2);
-    uint8_t sc[8], mn[8];
-    k_scale_min(src + 4, sc, mn);
     const uint8_t* qh = src + 16;
     const uint8_t* qs = src + 48;
-    for (int s = 0; s < 8; ++s) {
-      const float ds = d * static_cast<float>(sc[s]);
-      const float ms = dmin * static_cast<float>(mn[s]);
-      const uint8_t* q = qs + (s / 2) * 32;
-      const int shift = (s % 2) * 4;
-      float* out = dst + s * 32;
-      for (int l = 0; l < 32; ++l) {
-        const int v = ((q[l] >> shift) & 0x0F) | (((qh[l] >> s) & 1) << 4);
-        const float p = ds * static_cast<float>(v);
-        out[l] = p - ms;
-      }
-    }
+    decode_k_sub_blocks(src, dst, [qh, qs](int s, int l) {
+      return ((qs[(s / 2) * 32 + l] >> ((s % 2) * 4)) & 0x0F) | (((qh[l] >> s) & 1) << 4);
+    });
   }
 }
 
