@@ -37,7 +37,7 @@ CalibrationPanel::CalibrationPanel(QWidget* parent)
       seed_(spin(this, 0, 1'000'000, 42, tr("Seed of the window sampling"))),
       batch_(spin(this, 1, 256, 8, tr("Windows per forward/backward pass (memory vs speed)"))),
       lm_head_(new QCheckBox(tr("Score lm_head too"), this)),
-      resident_(new QCheckBox(tr("Keep every block in memory (faster, more memory)"), this)),
+      resident_(new QCheckBox(tr("All blocks in memory"), this)),
       analyze_(new QPushButton(tr("Analyze"), this)) {
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(new QLabel(tr("Calibration text (.txt, .jsonl, folders):"), this));
@@ -69,7 +69,7 @@ CalibrationPanel::CalibrationPanel(QWidget* parent)
   form->addRow(tr("Batch"), batch_);
   layout->addLayout(form);
   lm_head_->setToolTip(tr("lm_head joins the table; the allocator then gives it at least 6 bits"));
-  resident_->setToolTip(tr("Off: one block is loaded at a time, so memory does not grow with depth"));
+  resident_->setToolTip(tr("Faster, more memory. Off: one block is loaded at a time, so memory does not grow with depth"));
   layout->addWidget(lm_head_);
   layout->addWidget(resident_);
 

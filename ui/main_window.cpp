@@ -97,7 +97,7 @@ MainWindow::MainWindow(QWidget* parent)
   // First-run proportions (restore_settings replaces them with the user's): the chart gets the
   // upper half, the log a few lines.
   resizeDocks({log_dock}, {fontMetrics().height() * 7}, Qt::Vertical);
-  resizeDocks({model_dock}, {fontMetrics().horizontalAdvance('x') * 42}, Qt::Horizontal);
+  resizeDocks({model_dock}, {fontMetrics().horizontalAdvance('x') * 46}, Qt::Horizontal);
   workspace->setSizes({1000, 1000});
   lower->setSizes({1300, 800});
 
