@@ -33,7 +33,7 @@ CalibrationPanel::CalibrationPanel(QWidget* parent)
       paths_(new QListWidget(this)),
       options_(new QListWidget(this)),
       nsamples_(spin(this, 1, 4096, 16, tr("Calibration windows (the paper and auto-round use 16 for sensitivity)"))),
-      seqlen_(spin(this, 16, 8192, 256, tr("Tokens per window"))),
+      seqlen_(spin(this, 16, 8192, 256, tr("Tokens per window (for 2-bit options, 1024 or more ranked the layers better on the demo model; docs/benchmarks.md)"))),
       seed_(spin(this, 0, 1'000'000, 42, tr("Seed of the window sampling"))),
       batch_(spin(this, 1, 256, 8, tr("Windows per forward/backward pass (memory vs speed)"))),
       lm_head_(new QCheckBox(tr("Score lm_head too"), this)),
