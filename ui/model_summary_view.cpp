@@ -52,13 +52,13 @@ void ModelSummaryView::refresh() {
   };
   row("file", tr("File"), QFileInfo(QString::fromStdString(m.path)).fileName() + " (" + QString::fromStdString(m.format) + ")");
   row("architecture", tr("Architecture"), QString::fromStdString(m.architecture));
-  row("blocks", tr("Blocks"), QString::number(m.blocks));
+  row("blocks", tr("Blocks"), QString::number(m.config.num_hidden_layers));
   row("sizes", tr("Sizes"),
       tr("hidden %1, intermediate %2, heads %3 (kv %4)")
-          .arg(m.hidden_size)
-          .arg(m.intermediate_size)
-          .arg(m.attention_heads)
-          .arg(m.kv_heads));
+          .arg(m.config.hidden_size)
+          .arg(m.config.intermediate_size)
+          .arg(m.config.num_attention_heads)
+          .arg(m.config.num_key_value_heads));
   row("parameters", tr("Parameters"), format_count(m.parameters));
   row("size", tr("Size on disk"), QLocale().formattedDataSize(static_cast<qint64>(m.size_bytes), 1, QLocale::DataSizeIecFormat));
   QString types;

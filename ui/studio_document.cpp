@@ -24,7 +24,7 @@ void StudioDocument::open_model(const QString& path) {
   emit model_changed();
   emit message(tr("Opened model %1 (%2, %3 blocks)")
                    .arg(path, QString::fromStdString(model_->architecture))
-                   .arg(model_->blocks));
+                   .arg(model_->config.num_hidden_layers));
 }
 
 void StudioDocument::clear_model() {

@@ -18,22 +18,23 @@ int cmd_info(const Argv& argv) {
   const ModelFiles m = open_model_files(args.get("MODEL"));
   check_weight_shapes(m);
   const ModelSummary s = summarize_model(m);
+  const ModelConfig& c = s.config;
   if (args.flag_set("json")) {
     nlohmann::ordered_json j;
     j["path"] = s.path;
     j["format"] = s.format;
     j["architecture"] = s.architecture;
-    j["blocks"] = s.blocks;
-    j["hidden_size"] = s.hidden_size;
-    j["intermediate_size"] = s.intermediate_size;
-    j["attention_heads"] = s.attention_heads;
-    j["kv_heads"] = s.kv_heads;
-    j["head_dim"] = s.head_dim;
-    j["vocab_size"] = s.vocab_size;
-    j["rope_theta"] = s.rope_theta;
+    j["blocks"] = c.num_hidden_layers;
+    j["hidden_size"] = c.hidden_size;
+    j["intermediate_size"] = c.intermediate_size;
+    j["attention_heads"] = c.num_attention_heads;
+    j["kv_heads"] = c.num_key_value_heads;
+    j["head_dim"] = c.head_dim;
+    j["vocab_size"] = c.vocab_size;
+    j["rope_theta"] = c.rope_theta;
     j["rope_scaling"] = s.rope_scaling;
-    j["rms_norm_eps"] = m.config.rms_norm_eps;
-    j["tied_embeddings"] = s.tied_embeddings;
+    j["rms_norm_eps"] = c.rms_norm_eps;
+    j["tied_embeddings"] = c.tie_word_embeddings;
     j["parameters"] = s.parameters;
     j["tensors"] = s.tensors;
     j["stored_types"] = s.stored_types;
@@ -47,12 +48,12 @@ int cmd_info(const Argv& argv) {
     return 0;
   }
   std::cout << "model         " << s.path << " (" << s.format << ", " << s.size_bytes / (1024 * 1024) << " MiB)\n"
-            << "architecture  " << s.architecture << ", " << s.blocks << " blocks\n"
-            << "sizes         hidden " << s.hidden_size << ", intermediate " << s.intermediate_size << ", heads "
-            << s.attention_heads << " (kv " << s.kv_heads << ", dim " << s.head_dim << "), vocab " << s.vocab_size
+            << "architecture  " << s.architecture << ", " << c.num_hidden_layers << " blocks\n"
+            << "sizes         hidden " << c.hidden_size << ", intermediate " << c.intermediate_size << ", heads "
+            << c.num_attention_heads << " (kv " << c.num_key_value_heads << ", dim " << c.head_dim << "), vocab " << c.vocab_size
             << "\n"
-            << "rope          theta " << s.rope_theta << ", scaling " << s.rope_scaling
-            << (s.tied_embeddings ? ", tied embeddings" : "") << "\n"
+            << "rope          theta " << c.rope_theta << ", scaling " << s.rope_scaling
+            << (c.tie_word_embeddings ? ", tied embeddings" : "") << "\n"
             << "parameters    " << s.parameters << " in " << s.tensors << " tensors\n"
             << "stored types ";
   for (const auto& [t, n] : s.stored_types) std::cout << " " << t << " x" << n;

@@ -20,17 +20,9 @@ ModelSummary summarize_model(const ModelFiles& files) {
   ModelSummary s;
   s.path = files.path;
   s.format = files.format;
+  s.config = c;
   s.architecture = architecture_name(c.architecture);
-  s.blocks = c.num_hidden_layers;
-  s.hidden_size = c.hidden_size;
-  s.intermediate_size = c.intermediate_size;
-  s.attention_heads = c.num_attention_heads;
-  s.kv_heads = c.num_key_value_heads;
-  s.head_dim = c.head_dim;
-  s.vocab_size = c.vocab_size;
-  s.rope_theta = c.rope_theta;
   s.rope_scaling = rope_scaling_name(c.rope_scaling.type);
-  s.tied_embeddings = c.tie_word_embeddings;
   for (const auto& name : files.weights->names()) {
     s.parameters += numel(files.weights->shape(name));
     s.stored_types[files.weights->stored_type(name)]++;

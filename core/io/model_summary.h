@@ -11,18 +11,10 @@ namespace srs {
 
 struct ModelSummary {
   std::string path;
-  std::string format;        // "gguf" or "safetensors"
+  std::string format;  // "gguf" or "safetensors"
+  ModelConfig config;  // sizes, heads, vocabulary, rope, tied embeddings
   std::string architecture;  // HF class name, e.g. "LlamaForCausalLM"
-  int64_t blocks = 0;
-  int64_t hidden_size = 0;
-  int64_t intermediate_size = 0;
-  int64_t attention_heads = 0;
-  int64_t kv_heads = 0;
-  int64_t head_dim = 0;
-  int64_t vocab_size = 0;
-  double rope_theta = 0;
   std::string rope_scaling;  // "none", "linear" or "llama3"
-  bool tied_embeddings = false;
   int64_t parameters = 0;
   int64_t tensors = 0;
   std::map<std::string, int64_t> stored_types;  // stored type -> tensor count
