@@ -56,7 +56,8 @@ int cmd_analyze(const Argv& argv) {
     // these options is kept as it is; any difference is reported before it is replaced.
     const Project existing = read_project(args.get("project"));
     const ProjectCheck check = check_project(existing, inputs.project().model, inputs.project().calibration);
-    if (check.up_to_date() && existing.table.options == request.options) {
+    const bool lm_head_scored = existing.table.find_layer("lm_head") >= 0;
+    if (check.up_to_date() && existing.table.options == request.options && lm_head_scored == request.quantize_lm_head) {
       std::printf("%s already holds DeltaLoss scores for this model, calibration and options; nothing to do "
                   "(--force recomputes)\n", args.get("project").c_str());
       return 0;
@@ -64,6 +65,9 @@ int cmd_analyze(const Argv& argv) {
     for (const auto& change : check.changes) std::fprintf(stderr, "project %s: %s\n", args.get("project").c_str(), change.c_str());
     if (existing.table.options != request.options)
       std::fprintf(stderr, "project %s: the options differ; recomputing\n", args.get("project").c_str());
+    if (lm_head_scored != request.quantize_lm_head)
+      std::fprintf(stderr, "project %s: lm_head %s scored; recomputing\n", args.get("project").c_str(),
+                   lm_head_scored ? "was" : "was not");
   }
 
   CancelToken& cancel = sigint_cancel_token();
@@ -82,7 +86,7 @@ int cmd_analyze(const Argv& argv) {
   if (args.flag_set("json")) {
     nlohmann::ordered_json j = {{"model", args.get("model")},   {"project", args.get("project")},
                                 {"options", t.options},         {"nsamples", request.nsamples},
-                                {"seqlen", request.seqlen},        {"batch_size", request.batch_size},
+                                {"seqlen", request.seqlen},     {"batch_size", request.batch_size},
                                 {"token_hash", project.calibration.token_hash}, {"seconds", seconds},
                                 {"peak_rss_mib", peak_mib},     {"threads", threads}};
     nlohmann::ordered_json layers = nlohmann::ordered_json::array();

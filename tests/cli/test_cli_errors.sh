@@ -54,6 +54,7 @@ if [ -f "$demo" ]; then
   head -c 20000 "$(dirname "$demo")/austen/emma.txt" > "$tmp/calib.txt"
   expect 0 "saved" -- analyze --model "$demo" "${small[@]}"
   expect 0 "nothing to do" -- analyze --model "$demo" "${small[@]}"
+  expect 0 "lm_head was not scored; recomputing" -- analyze --model "$demo" "${small[@]}" --quant-lm-head
   expect 1 "small.h5: its scores belong to another model" -- allocate --project "$tmp/small.h5" --avg-bits 4 \
     --model "$golden/model/tiny_llama"
   head -c 300 "$golden/deltaloss/tokens.json" > "$tmp/broken.h5"
