@@ -100,13 +100,7 @@ int cmd_allocate(const Argv& argv) {
     plan = allocator.solve(target);
     plan.name = "deltaloss " + args.get("avg-bits");
   } else if (strategy == "first-blocks" || strategy == "last-blocks") {
-    int low = 0, high = 0;  // cheapest and dearest option by the cost of the first layer
-    for (int o = 1; o < static_cast<int>(table.options.size()); ++o) {
-      if (allocator.cost(0, o) < allocator.cost(0, low)) low = o;
-      if (allocator.cost(0, o) > allocator.cost(0, high)) high = o;
-    }
-    plan = naive_plan(allocator, target, low, high,
-                      strategy == "first-blocks" ? NaiveOrder::first_blocks : NaiveOrder::last_blocks);
+    plan = naive_plan(allocator, target, strategy == "first-blocks" ? NaiveOrder::first_blocks : NaiveOrder::last_blocks);
     plan.name = strategy + " " + args.get("avg-bits");
   } else {
     throw Error("signround allocate: unknown --strategy '" + strategy + "' (deltaloss, first-blocks, last-blocks)");

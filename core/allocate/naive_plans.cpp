@@ -65,4 +65,13 @@ QuantPlan naive_plan(const Allocator& allocator, double avg_bits, int low_option
   return plan;
 }
 
+QuantPlan naive_plan(const Allocator& allocator, double avg_bits, NaiveOrder order) {
+  int low = 0, high = 0;
+  for (int o = 1; o < static_cast<int>(allocator.table().options.size()); ++o) {
+    if (allocator.cost(0, o) < allocator.cost(0, low)) low = o;
+    if (allocator.cost(0, o) > allocator.cost(0, high)) high = o;
+  }
+  return naive_plan(allocator, avg_bits, low, high, order);
+}
+
 }  // namespace srs

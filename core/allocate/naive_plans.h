@@ -14,4 +14,8 @@ enum class NaiveOrder { first_blocks, last_blocks };
 // low_option or high_option is out of range, or when the all-low start already exceeds it.
 QuantPlan naive_plan(const Allocator& allocator, double avg_bits, int low_option, int high_option, NaiveOrder order);
 
+// The paper's comparison: low = the cheapest option, high = the dearest (by the cost of the
+// table's first layer; every option's cost grows the same way with a layer's size).
+QuantPlan naive_plan(const Allocator& allocator, double avg_bits, NaiveOrder order);
+
 }  // namespace srs

@@ -160,13 +160,8 @@ void PlanEditor::load_plan(const QuantPlan& plan, bool lock_all) {
 }
 
 std::optional<QuantPlan> PlanEditor::naive(bool first_blocks) const {
-  int low = 0, high = 0;  // cheapest and dearest option by the cost of the first layer
-  for (int o = 1; o < static_cast<int>(table_.options.size()); ++o) {
-    if (allocator_->cost(0, o) < allocator_->cost(0, low)) low = o;
-    if (allocator_->cost(0, o) > allocator_->cost(0, high)) high = o;
-  }
   try {
-    return naive_plan(*allocator_, target_, low, high, first_blocks ? NaiveOrder::first_blocks : NaiveOrder::last_blocks);
+    return naive_plan(*allocator_, target_, first_blocks ? NaiveOrder::first_blocks : NaiveOrder::last_blocks);
   } catch (const Error&) {
     return std::nullopt;  // the all-low start does not fit this target
   }
