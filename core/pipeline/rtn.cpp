@@ -23,14 +23,13 @@ std::string fused_group(const std::string& name) {
 
 }  // namespace
 
+InputTransform activation_qdq_transform(const Scheme& scheme, const std::string& name) {
+  if (!quantizes_activations(scheme)) return {};
+  return [scheme, name](const at::Tensor& x) { return qdq_activation(x, scheme, name).x; };
+}
+
 void install_activation_qdq(DecoderModel& model, const std::string& name, const Scheme& scheme) {
-  if (!quantizes_activations(scheme)) {
-    model.set_linear_input_transform(name, {});
-    return;
-  }
-  model.set_linear_input_transform(name, [scheme, name](const at::Tensor& x) {
-    return qdq_activation(x, scheme, name).x;
-  });
+  model.set_linear_input_transform(name, activation_qdq_transform(scheme, name));
 }
 
 RtnResult quantize_rtn(DecoderModel& model, const std::map<std::string, Scheme>& schemes, const ProgressFn& progress,

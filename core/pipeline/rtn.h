@@ -38,8 +38,10 @@ struct RtnResult {
 RtnResult quantize_rtn(DecoderModel& model, const std::map<std::string, Scheme>& schemes, const ProgressFn& progress = {},
                        const CancelToken* cancel = nullptr, bool lazy = false);
 
-// Installs the activation qdq of `scheme` on Linear `name` (no-op when the scheme keeps
-// activations in 16 bits). Shared by RTN, DeltaLoss and tuning.
+// The activation qdq of `scheme` for Linear `name` as an input transform; empty when the
+// scheme keeps activations in 16 bits. Shared by RTN, DeltaLoss and tuning.
+InputTransform activation_qdq_transform(const Scheme& scheme, const std::string& name);
+// Installs it on the model's Linear `name`.
 void install_activation_qdq(DecoderModel& model, const std::string& name, const Scheme& scheme);
 
 }  // namespace srs

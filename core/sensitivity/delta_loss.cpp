@@ -1,5 +1,6 @@
 #include "sensitivity/delta_loss.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -20,18 +21,22 @@ struct LinearProbe {
   Linear* linear = nullptr;
   at::Tensor w_hat;
   at::Tensor x, x_hat;
+  at::Tensor w_orig;  // the unquantized weight when the Linear still holds it (lazy RTN, fp32)
 };
 
 // Turns `linear` into a probe: W_hat becomes a leaf that collects dL/dW_hat, and with an
 // activation scheme the input qdq keeps x and x_hat with dL/dx_hat.
 void arm_probe(LinearProbe& p, const Scheme& s, bool weight_grad) {
+  // A lazily quantized Linear keeps the original weight, as decoded when its block loaded:
+  // reused, it saves decoding the weight from the file again for every batch.
+  if (p.linear->has_transform() && p.linear->weight().scalar_type() == at::kFloat) p.w_orig = p.linear->weight();
   p.w_hat = p.linear->effective_weight().detach().requires_grad_(weight_grad);
   p.linear->set_transform({});  // a lazily quantized weight becomes the leaf itself
   p.linear->set_weight(p.w_hat);
-  if (!quantizes_activations(s)) return;
-  const std::string name = p.linear->name();
-  p.linear->set_input_transform([&p, s, name](const at::Tensor& x) {
-    at::Tensor x_hat = qdq_activation(x, s, name).x;
+  InputTransform qdq = activation_qdq_transform(s, p.linear->name());
+  if (!qdq) return;
+  p.linear->set_input_transform([&p, qdq](const at::Tensor& x) {
+    at::Tensor x_hat = qdq(x);
     if (x_hat.requires_grad()) x_hat.retain_grad();
     p.x = x.detach();
     p.x_hat = x_hat;
@@ -46,20 +51,18 @@ void collect_probe(LinearProbe& p, const Scheme& s, const at::Tensor& w_orig, De
   if (p.x_hat.defined() && p.x_hat.grad().defined())
     terms.act += (p.x_hat.grad() * (p.x - p.x_hat.detach())).abs().sum().item<double>();
   p.linear->set_weight(p.w_hat.detach());
-  if (quantizes_activations(s)) {
-    const std::string name = p.linear->name();
-    p.linear->set_input_transform([s, name](const at::Tensor& x) { return qdq_activation(x, s, name).x; });
-  } else {
-    p.linear->set_input_transform({});
-  }
-  p.w_hat = p.x = p.x_hat = at::Tensor();
+  p.linear->set_input_transform(activation_qdq_transform(s, p.linear->name()));
+  p.w_hat = p.x = p.x_hat = p.w_orig = at::Tensor();
 }
 
-// The stored weight of a Linear; a tied lm_head is the embedding table.
-at::Tensor original_weight(DecoderModel& model, const std::string& name, const at::Device& device) {
+// The unquantized weight of a probed Linear: the one it kept, else decoded from the file (a
+// tied lm_head is the embedding table).
+at::Tensor original_weight(DecoderModel& model, const LinearProbe& p) {
+  if (p.w_orig.defined()) return p.w_orig;
+  const std::string& name = p.linear->name();
   std::string tensor = name + ".weight";
   if (name == "lm_head" && !model.weights().contains(tensor)) tensor = "model.embed_tokens.weight";
-  return load_tensor(model.weights(), tensor).to(device);
+  return load_tensor(model.weights(), tensor).to(p.w_hat.device());
 }
 
 // Leaves the model as it was found (no patches), however the analysis ends.
@@ -117,6 +120,11 @@ DeltaLossResult compute_delta_loss(DecoderModel& model, const std::vector<std::v
   const int64_t passes = nbatches * (2 * nblocks + 1);
   const RopeTables rope = model.rope(static_cast<int64_t>(seqlen));
 
+  // Every window's ids in one tensor, made once; each batch is a slice of it.
+  at::Tensor all_ids = at::empty({static_cast<int64_t>(samples.size()), static_cast<int64_t>(seqlen)}, at::kLong);
+  auto* dst = all_ids.data_ptr<int64_t>();
+  for (const auto& sample : samples) dst = std::copy(sample.begin(), sample.end(), dst);
+
   model.clear_linear_patches();
   ClearPatchesOnExit restore{model};
   for (size_t k = 0; k < schemes.size(); ++k) {
@@ -132,9 +140,7 @@ DeltaLossResult compute_delta_loss(DecoderModel& model, const std::vector<std::v
     for (int64_t b = 0; b < nbatches; ++b) {
       const int64_t first = b * settings.batch_size;
       const int64_t count = std::min<int64_t>(settings.batch_size, static_cast<int64_t>(samples.size()) - first);
-      at::Tensor ids = at::empty({count, static_cast<int64_t>(seqlen)}, at::kLong);
-      for (int64_t i = 0; i < count; ++i)
-        for (size_t t = 0; t < seqlen; ++t) ids[i][static_cast<int64_t>(t)] = samples[static_cast<size_t>(first + i)][t];
+      const at::Tensor ids = all_ids.narrow(0, first, count);
 
       // Forward, block by block, caching each block's input.
       std::vector<at::Tensor> inputs;
@@ -173,8 +179,7 @@ DeltaLossResult compute_delta_loss(DecoderModel& model, const std::vector<std::v
         loss.backward();
         grad = h.grad();
         if (probe.linear)
-          collect_probe(probe, s, original_weight(model, "lm_head", probe.w_hat.device()),
-                        r.terms[static_cast<size_t>(probe.layer)][k]);
+          collect_probe(probe, s, original_weight(model, probe), r.terms[static_cast<size_t>(probe.layer)][k]);
         if (progress) progress({stage, ++done, passes, "loss"});
       }
 
@@ -186,15 +191,14 @@ DeltaLossResult compute_delta_loss(DecoderModel& model, const std::vector<std::v
         for (Linear* lin : block->linears()) {
           auto it = row_of.find(lin->name());
           if (it == row_of.end()) continue;
-          probes.push_back({it->second, lin, {}, {}, {}});
+          probes.push_back({it->second, lin, {}, {}, {}, {}});
         }
         for (auto& p : probes) arm_probe(p, s, weight_grad);
         const at::Tensor x = inputs[static_cast<size_t>(i)].detach().requires_grad_(true);
         block->forward(x, rope).backward(grad);
         grad = x.grad();
         for (auto& p : probes) {
-          collect_probe(p, s, original_weight(model, p.linear->name(), p.w_hat.device()),
-                        r.terms[static_cast<size_t>(p.layer)][k]);
+          collect_probe(p, s, original_weight(model, p), r.terms[static_cast<size_t>(p.layer)][k]);
         }
         inputs[static_cast<size_t>(i)] = at::Tensor();  // free as we go
         if (progress) progress({stage, ++done, passes, "backward block " + std::to_string(i)});
