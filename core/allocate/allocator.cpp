@@ -119,6 +119,10 @@ Allocator::Allocator(SensitivityTable table, AllocationSettings settings)
     }
   }
 
+  item_of_layer_.assign(static_cast<size_t>(n), -1);
+  for (size_t it = 0; it < items_.size(); ++it)
+    for (int i : items_[it].layers) item_of_layer_[static_cast<size_t>(i)] = static_cast<int>(it);
+
   for (size_t it = 0; it < items_.size(); ++it) {
     auto& item = items_[it];
     for (int k = 0; k < n_opt; ++k) {

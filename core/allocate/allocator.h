@@ -51,6 +51,8 @@ class Allocator {
   const SensitivityTable& table() const { return table_; }
   const AllocationSettings& settings() const { return settings_; }
   const std::vector<AllocationItem>& items() const { return items_; }
+  // Index into items() of the item holding table layer `layer`, or -1 (an unquantized lm_head).
+  int item_of(int layer) const { return item_of_layer_[static_cast<size_t>(layer)]; }
   // The unlocked items as knapsack items (parallel to free_items()).
   const std::vector<KnapsackItem>& knapsack_items() const { return knapsack_; }
   const std::vector<int>& free_items() const { return free_; }
@@ -75,6 +77,7 @@ class Allocator {
   SensitivityTable table_;
   AllocationSettings settings_;
   std::vector<AllocationItem> items_;
+  std::vector<int> item_of_layer_;  // per table layer, -1 outside every item
   std::vector<int> free_;  // indices into items_ of unlocked items
   std::vector<KnapsackItem> knapsack_;
   int64_t params_ = 0;

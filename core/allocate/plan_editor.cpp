@@ -35,14 +35,21 @@ void PlanEditor::rebuild() {
   frontier_ = std::move(frontier);
 }
 
-void PlanEditor::rebuild_or_restore(const std::vector<int>& saved_locks, bool saved_overhead) {
+template <typename Change>
+void PlanEditor::edit(Change change) {
+  const auto saved_locks = locks_;
+  const bool saved_overhead = count_overhead_;
+  const double saved_target = target_;
   try {
+    change();
     rebuild();
   } catch (...) {
-    locks_ = saved_locks;  // the allocator was not replaced: it still matches these
+    locks_ = saved_locks;
     count_overhead_ = saved_overhead;
+    target_ = saved_target;
     throw;
   }
+  solve();
 }
 
 void PlanEditor::solve() {
@@ -51,7 +58,10 @@ void PlanEditor::solve() {
   plan_.name = "deltaloss";
 }
 
-std::vector<FrontierPoint> PlanEditor::frontier() const { return frontier_ ? frontier_->points() : std::vector<FrontierPoint>{}; }
+const std::vector<FrontierPoint>& PlanEditor::frontier() const {
+  static const std::vector<FrontierPoint> none;
+  return frontier_ ? frontier_->points() : none;
+}
 
 double PlanEditor::set_target(double avg_bits) {
   target_ = avg_bits;
@@ -61,16 +71,12 @@ double PlanEditor::set_target(double avg_bits) {
 
 void PlanEditor::set_count_overhead(bool on) {
   if (on == count_overhead_) return;
-  const bool saved = count_overhead_;
-  count_overhead_ = on;
-  rebuild_or_restore(locks_, saved);
-  solve();
+  edit([&] { count_overhead_ = on; });
 }
 
 std::vector<int> PlanEditor::group_of(int layer) const {
-  for (const auto& item : allocator_->items())
-    if (std::find(item.layers.begin(), item.layers.end(), layer) != item.layers.end()) return item.layers;
-  return {layer};  // lm_head left unquantized: not an item
+  const int item = allocator_->item_of(layer);
+  return item < 0 ? std::vector<int>{layer} : allocator_->items()[static_cast<size_t>(item)].layers;
 }
 
 void PlanEditor::check_layer(int layer) const {
@@ -88,35 +94,27 @@ void PlanEditor::set_group_lock(int layer, int option) {
 
 void PlanEditor::lock(int layer, int option) {
   if (option < 0) throw Error("lock: choose one of the options");
-  const auto saved = locks_;
-  set_group_lock(layer, option);
-  rebuild_or_restore(saved, count_overhead_);
-  solve();
+  edit([&] { set_group_lock(layer, option); });
 }
 
 void PlanEditor::lock_current(const std::vector<int>& layers) {
-  for (int l : layers) check_layer(l);  // all checked before anything changes
-  const auto saved = locks_;
-  for (int l : layers) {
-    const int option = plan_.choice[static_cast<size_t>(l)];
-    if (option >= 0) set_group_lock(l, option);  // an unquantized lm_head has no option to keep
-  }
-  rebuild_or_restore(saved, count_overhead_);
-  solve();
+  edit([&] {
+    for (int l : layers) {
+      check_layer(l);
+      const int option = plan_.choice[static_cast<size_t>(l)];
+      if (option >= 0) set_group_lock(l, option);  // an unquantized lm_head has no option to keep
+    }
+  });
 }
 
 void PlanEditor::unlock(const std::vector<int>& layers) {
-  for (int l : layers) check_layer(l);
-  const auto saved = locks_;
-  for (int l : layers) set_group_lock(l, -1);
-  rebuild_or_restore(saved, count_overhead_);
-  solve();
+  edit([&] {
+    for (int l : layers) set_group_lock(l, -1);
+  });
 }
 
 void PlanEditor::unlock_all() {
-  std::fill(locks_.begin(), locks_.end(), -1);
-  rebuild();
-  solve();
+  edit([&] { std::fill(locks_.begin(), locks_.end(), -1); });
 }
 
 int PlanEditor::apply_rule(const std::string& regex, const std::string& option) {
@@ -128,19 +126,16 @@ int PlanEditor::apply_rule(const std::string& regex, const std::string& option) 
   } catch (const std::regex_error& e) {
     throw Error("rule: '" + regex + "' is not a valid regular expression: " + e.what());
   }
-  const auto saved = locks_;
   int matched = 0;
-  for (size_t i = 0; i < table_.layers.size(); ++i) {
-    if (!std::regex_search(table_.layers[i].name, re)) continue;
-    set_group_lock(static_cast<int>(i), o);
-    ++matched;
-  }
-  if (matched == 0) {
-    locks_ = saved;
-    throw Error("rule: '" + regex + "' matches no layer (names look like model.layers.0.mlp.down_proj)");
-  }
-  rebuild_or_restore(saved, count_overhead_);
-  solve();
+  edit([&] {
+    for (size_t i = 0; i < table_.layers.size(); ++i) {
+      if (!std::regex_search(table_.layers[i].name, re)) continue;
+      set_group_lock(static_cast<int>(i), o);
+      ++matched;
+    }
+    if (matched == 0)
+      throw Error("rule: '" + regex + "' matches no layer (names look like model.layers.0.mlp.down_proj)");
+  });
   return matched;
 }
 
@@ -148,15 +143,12 @@ void PlanEditor::load_plan(const QuantPlan& plan, bool lock_all) {
   if (plan.choice.size() != table_.layers.size())
     throw Error("plan '" + plan.name + "' has " + std::to_string(plan.choice.size()) + " layers, the table " +
                 std::to_string(table_.layers.size()));
-  const auto saved_locks = locks_;
-  const bool saved_overhead = count_overhead_;
-  for (size_t i = 0; i < locks_.size(); ++i)
-    locks_[i] = (lock_all || (i < plan.locked.size() && plan.locked[i])) ? plan.choice[i] : -1;
-  count_overhead_ = plan.count_overhead;
-  rebuild_or_restore(saved_locks, saved_overhead);
-  target_ = lock_all ? plan.avg_bits : plan.target_avg_bits;
-  if (lock_all && !count_overhead_) target_ = plan.avg_bits_no_overhead;
-  solve();
+  edit([&] {
+    for (size_t i = 0; i < locks_.size(); ++i)
+      locks_[i] = (lock_all || (i < plan.locked.size() && plan.locked[i])) ? plan.choice[i] : -1;
+    count_overhead_ = plan.count_overhead;
+    target_ = lock_all ? (count_overhead_ ? plan.avg_bits : plan.avg_bits_no_overhead) : plan.target_avg_bits;
+  });
 }
 
 std::optional<QuantPlan> PlanEditor::naive(bool first_blocks) const {

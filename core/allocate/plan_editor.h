@@ -23,8 +23,6 @@ class PlanEditor {
   explicit PlanEditor(SensitivityTable table, bool count_overhead = true);
   ~PlanEditor();
 
-  const SensitivityTable& table() const { return table_; }
-  const Allocator& allocator() const { return *allocator_; }
   const QuantPlan& plan() const { return plan_; }
   double target() const { return target_; }
   bool count_overhead() const { return count_overhead_; }
@@ -32,7 +30,7 @@ class PlanEditor {
   double max_avg_bits() const { return allocator_->max_avg_bits(); }
   // (avg bits, least predicted loss) over the feasible range; empty when the frontier is too
   // large to enumerate (then solving falls back to the direct DP).
-  std::vector<FrontierPoint> frontier() const;
+  const std::vector<FrontierPoint>& frontier() const;
 
   // Re-solves for a new target, clamped into the feasible range. Returns the target used.
   double set_target(double avg_bits);
@@ -69,9 +67,11 @@ class PlanEditor {
 
  private:
   void rebuild();  // after a change of locks or cost setting; on a throw nothing is replaced
-  // rebuild(), or on a throw restore these locks and cost setting (which the unchanged
-  // allocator still matches) and rethrow: every editing call changes all or nothing.
-  void rebuild_or_restore(const std::vector<int>& saved_locks, bool saved_overhead);
+  // Every editing call: `change` edits locks, cost setting or target; then the allocator is
+  // rebuilt and the plan re-solved. Should anything throw, locks, cost setting and target are
+  // restored (the unchanged allocator still matches them) and the error rethrown: all or nothing.
+  template <typename Change>
+  void edit(Change change);
   void check_layer(int layer) const;  // throws srs::Error for an index outside the table
   void solve();
   void set_group_lock(int layer, int option);
