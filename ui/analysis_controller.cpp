@@ -1,6 +1,5 @@
 #include "analysis_controller.h"
 
-#include <algorithm>
 #include <memory>
 
 #include "job_runner.h"
@@ -10,16 +9,7 @@
 namespace srs::ui {
 
 namespace {
-
 const QString kJobName = QStringLiteral("analyze");
-
-// The same candidate options in any order give the same scores.
-bool same_options(std::vector<std::string> a, std::vector<std::string> b) {
-  std::sort(a.begin(), a.end());
-  std::sort(b.begin(), b.end());
-  return a == b;
-}
-
 }  // namespace
 
 AnalysisController::AnalysisController(StudioDocument* doc, JobRunner* runner, QObject* parent)
@@ -31,19 +21,11 @@ bool AnalysisController::start(const AnalyzeRequest& request) {
   auto result = std::make_shared<Project>();
   auto seconds = std::make_shared<double>(0.0);
   auto reused = std::make_shared<bool>(false);
-  // What the open project was computed from (copied: the worker must not read the document).
+  // What the open project was computed from (a copy: the worker must not read the document).
   std::shared_ptr<const Project> current;
+  if (doc_->has_project()) current = std::make_shared<Project>(doc_->project());
   // A re-analysis of the open project's model keeps the user's plan; another model starts afresh.
   const bool keep_plan = doc_->has_project() && doc_->project().model.path == request.model_path;
-  if (doc_->has_project()) {
-    auto p = std::make_shared<Project>();
-    p->model = doc_->project().model;
-    p->calibration = doc_->project().calibration;
-    p->table.options = doc_->project().table.options;
-    for (const auto& l : doc_->project().table.layers)  // whether lm_head was scored
-      if (l.kind == LayerKind::lm_head) p->table.layers.push_back(l);
-    current = p;
-  }
   auto on_finished = std::make_shared<QMetaObject::Connection>();
   auto on_failed = std::make_shared<QMetaObject::Connection>();
   auto on_cancelled = std::make_shared<QMetaObject::Connection>();
@@ -85,9 +67,8 @@ bool AnalysisController::start(const AnalyzeRequest& request) {
     progress({"prepare", 0, 0, "tokenizing calibration text"});
     AnalysisInputs inputs = prepare_analysis(request);
     cancel.check();
-    const bool same_lm_head = current && current->table.layers.empty() != request.quantize_lm_head;
-    if (current && same_lm_head && same_options(current->table.options, request.options) &&
-        check_project(*current, inputs.project().model, inputs.project().calibration).up_to_date()) {
+    if (current && scores_reusable(*current, inputs.project().model, inputs.project().calibration, request.options,
+                                   request.quantize_lm_head)) {
       *reused = true;
       return;
     }

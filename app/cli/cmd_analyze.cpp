@@ -55,19 +55,14 @@ int cmd_analyze(const Argv& argv) {
     // Scores are never computed twice: an existing project for this model, calibration and
     // these options is kept as it is; any difference is reported before it is replaced.
     const Project existing = read_project(args.get("project"));
-    const ProjectCheck check = check_project(existing, inputs.project().model, inputs.project().calibration);
-    const bool lm_head_scored = existing.table.find_layer("lm_head") >= 0;
-    if (check.up_to_date() && existing.table.options == request.options && lm_head_scored == request.quantize_lm_head) {
+    std::vector<std::string> why;
+    if (scores_reusable(existing, inputs.project().model, inputs.project().calibration, request.options,
+                        request.quantize_lm_head, &why)) {
       std::printf("%s already holds DeltaLoss scores for this model, calibration and options; nothing to do "
                   "(--force recomputes)\n", args.get("project").c_str());
       return 0;
     }
-    for (const auto& change : check.changes) std::fprintf(stderr, "project %s: %s\n", args.get("project").c_str(), change.c_str());
-    if (existing.table.options != request.options)
-      std::fprintf(stderr, "project %s: the options differ; recomputing\n", args.get("project").c_str());
-    if (lm_head_scored != request.quantize_lm_head)
-      std::fprintf(stderr, "project %s: lm_head %s scored; recomputing\n", args.get("project").c_str(),
-                   lm_head_scored ? "was" : "was not");
+    for (const auto& line : why) std::fprintf(stderr, "project %s: %s\n", args.get("project").c_str(), line.c_str());
   }
 
   CancelToken& cancel = sigint_cancel_token();

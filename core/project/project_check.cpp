@@ -1,5 +1,7 @@
 #include "project/project_check.h"
 
+#include <algorithm>
+
 namespace srs {
 
 namespace {
@@ -51,6 +53,23 @@ ProjectCheck check_project(const Project& project, const ModelFingerprint& model
     r.changes.push_back("calibration token hash: project " + pc.token_hash + ", now " + calibration.token_hash);
   }
   return r;
+}
+
+bool scores_reusable(const Project& existing, const ModelFingerprint& model, const CalibrationSettings& calibration,
+                     const std::vector<std::string>& options, bool quantize_lm_head, std::vector<std::string>* why) {
+  const ProjectCheck check = check_project(existing, model, calibration);
+  std::vector<std::string> lines = check.changes;
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  const bool same_options = sorted(existing.table.options) == sorted(options);
+  if (!same_options) lines.push_back("the options differ; recomputing");
+  const bool lm_head_scored = existing.table.find_layer("lm_head") >= 0;
+  if (lm_head_scored != quantize_lm_head)
+    lines.push_back(std::string("lm_head ") + (lm_head_scored ? "was" : "was not") + " scored; recomputing");
+  if (why) *why = std::move(lines);
+  return check.up_to_date() && same_options && lm_head_scored == quantize_lm_head;
 }
 
 }  // namespace srs

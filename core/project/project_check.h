@@ -20,4 +20,11 @@ struct ProjectCheck {
 ProjectCheck check_project(const Project& project, const ModelFingerprint& model,
                            const CalibrationSettings& calibration);
 
+// Whether `existing` already holds the scores an analysis would compute for this model,
+// calibration, options (in any order) and lm_head choice: then nothing is computed twice.
+// `why` (optional) receives one line per difference.
+bool scores_reusable(const Project& existing, const ModelFingerprint& model, const CalibrationSettings& calibration,
+                     const std::vector<std::string>& options, bool quantize_lm_head,
+                     std::vector<std::string>* why = nullptr);
+
 }  // namespace srs
