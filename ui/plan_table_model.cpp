@@ -83,7 +83,7 @@ QVariant PlanTableModel::sort_key(int layer, int column) const {
 }
 
 QVariant PlanTableModel::chosen_style(int layer, int role) const {
-  if (!doc_->editor().plan().locked[static_cast<size_t>(layer)]) return {};
+  if (!doc_->editor().is_locked(layer)) return {};
   if (role == Qt::FontRole) {
     QFont font;
     font.setBold(true);

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "allocate/sensitivity_table.h"
 #include "option_delegate.h"
 #include "plan_filter_proxy.h"
 #include "plan_table_model.h"
@@ -57,7 +58,10 @@ void PlanTableView::build_widgets() {
 
   kind_filter_ = new QComboBox(this);
   kind_filter_->addItem(tr("all kinds"), QString());
-  for (const char* kind : {"q", "k", "v", "o", "gate", "up", "down", "lm_head"}) kind_filter_->addItem(kind, QString(kind));
+  for (int k = static_cast<int>(LayerKind::q); k <= static_cast<int>(LayerKind::lm_head); ++k) {
+    const QString kind = QString::fromLatin1(to_string(static_cast<LayerKind>(k)));
+    kind_filter_->addItem(kind, kind);
+  }
   connect(kind_filter_, &QComboBox::currentIndexChanged, this, &PlanTableView::set_kind_filter);
 
   lock_selection_ = new QPushButton(tr("Lock selection"), this);

@@ -39,7 +39,6 @@ class Linear {
 
   // Installs (or, with an empty function, removes) the transform applied to each input.
   void set_input_transform(InputTransform transform) { input_transform_ = std::move(transform); }
-  bool has_input_transform() const { return static_cast<bool>(input_transform_); }
 
   // x [..., in] -> [..., out]
   at::Tensor forward(const at::Tensor& x) const;

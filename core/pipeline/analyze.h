@@ -37,7 +37,6 @@ class AnalysisInputs {
   AnalysisInputs(AnalysisInputs&&) noexcept;
   AnalysisInputs& operator=(AnalysisInputs&&) noexcept;
 
-  const AnalyzeRequest& request() const { return request_; }
   const Project& project() const { return project_; }  // table still empty
 
  private:

@@ -75,7 +75,7 @@ RtnResult quantize_rtn(DecoderModel& model, const std::map<std::string, Scheme>&
       }
     }
     install_activation_qdq(model, name, s);
-    RtnLayer layer{name, s, layer_bits(s, shape[0], shape[1]), layer_bits(s, shape[0], shape[1], true)};
+    RtnLayer layer{name, layer_bits(s, shape[0], shape[1]), layer_bits(s, shape[0], shape[1], true)};
     with.push_back(layer.bits);
     without.push_back(layer.bits_no_overhead);
     r.layers.push_back(std::move(layer));

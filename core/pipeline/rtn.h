@@ -16,7 +16,6 @@ namespace srs {
 
 struct RtnLayer {
   std::string name;
-  Scheme scheme;
   LayerBits bits;
   LayerBits bits_no_overhead;
 };

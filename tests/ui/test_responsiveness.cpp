@@ -23,15 +23,9 @@
 
 namespace {
 
-// The Austen novels scripts/fetch-demo-model.sh puts next to the demo model.
-std::string demo_calibration() {
-  const std::string model = srs::test::demo_model();
-  return model.substr(0, model.find_last_of('/')) + "/austen";
-}
-
 // The demo model open in a window, calibration set to `nsamples` x 256 tokens of Austen.
 bool open_demo(srs::ui::MainWindow& window, int nsamples) {
-  const std::string model = srs::test::demo_model(), calib = demo_calibration();
+  const std::string model = srs::test::demo_model(), calib = srs::ui::demo_calibration_path().toStdString();
   if (!srs::test::exists(model) || !srs::test::exists(calib)) return false;
   window.set_interactive(false);
   window.show();
@@ -46,7 +40,8 @@ bool open_demo(srs::ui::MainWindow& window, int nsamples) {
 
 TEST(Responsiveness, EventLoopNeverStallsDuringAnalyzeOfTheDemoModel) {
   SRS_REQUIRE_FILE(srs::test::demo_model(), "run scripts/fetch-demo-model.sh");
-  SRS_REQUIRE_FILE(demo_calibration(), "run scripts/fetch-demo-model.sh (it fetches the Austen text too)");
+  SRS_REQUIRE_FILE(srs::ui::demo_calibration_path().toStdString(),
+                   "run scripts/fetch-demo-model.sh (it fetches the Austen text too)");
   srs::ui::MainWindow window;
   ASSERT_TRUE(open_demo(window, 8));
   auto* c = window.calibration();
@@ -73,7 +68,8 @@ TEST(Responsiveness, EventLoopNeverStallsDuringAnalyzeOfTheDemoModel) {
 
 TEST(Responsiveness, CancelEndsAnalyzeOfTheDemoModelWithinASecond) {
   SRS_REQUIRE_FILE(srs::test::demo_model(), "run scripts/fetch-demo-model.sh");
-  SRS_REQUIRE_FILE(demo_calibration(), "run scripts/fetch-demo-model.sh (it fetches the Austen text too)");
+  SRS_REQUIRE_FILE(srs::ui::demo_calibration_path().toStdString(),
+                   "run scripts/fetch-demo-model.sh (it fetches the Austen text too)");
   srs::ui::MainWindow window;
   ASSERT_TRUE(open_demo(window, 16));
   QSignalSpy progress(window.jobs(), &srs::ui::JobRunner::progress);
