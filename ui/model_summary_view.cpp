@@ -51,7 +51,7 @@ void ModelSummaryView::refresh() {
     form_->addRow(l, f);
   };
   row("file", tr("File"), QFileInfo(QString::fromStdString(m.path)).fileName() + " (" + QString::fromStdString(m.format) + ")");
-  row("architecture", tr("Architecture"), QString::fromStdString(m.architecture));
+  row("architecture", tr("Architecture"), QString::fromLatin1(architecture_name(m.config.architecture)));
   row("blocks", tr("Blocks"), QString::number(m.config.num_hidden_layers));
   row("sizes", tr("Sizes"),
       tr("hidden %1, intermediate %2, heads %3 (kv %4)")
@@ -65,7 +65,7 @@ void ModelSummaryView::refresh() {
   for (const auto& [t, n] : m.stored_types) types += (types.isEmpty() ? "" : ", ") + QString::fromStdString(t) + " x" + QString::number(n);
   row("types", tr("Stored types"), types);
   row("tokenizer", tr("Tokenizer"),
-      m.has_tokenizer ? tr("%1, %2 tokens").arg(QString::fromStdString(m.tokenizer_kind)).arg(m.tokenizer_vocab)
+      !m.tokenizer_kind.empty() ? tr("%1, %2 tokens").arg(QString::fromStdString(m.tokenizer_kind)).arg(m.tokenizer_vocab)
                       : tr("none (analysis needs tokenizer.json)"));
 }
 

@@ -23,7 +23,7 @@ void StudioDocument::open_model(const QString& path) {
   model_ = summarize_model(files);
   emit model_changed();
   emit message(tr("Opened model %1 (%2, %3 blocks)")
-                   .arg(path, QString::fromStdString(model_->architecture))
+                   .arg(path, QString::fromLatin1(architecture_name(model_->config.architecture)))
                    .arg(model_->config.num_hidden_layers));
 }
 

@@ -12,6 +12,15 @@ const char* architecture_name(Architecture a) {
   return "?";
 }
 
+const char* rope_scaling_name(RopeScaling::Type t) {
+  switch (t) {
+    case RopeScaling::Type::None: return "none";
+    case RopeScaling::Type::Linear: return "linear";
+    case RopeScaling::Type::Llama3: return "llama3";
+  }
+  return "?";
+}
+
 std::vector<int64_t> linear_weight_shape(const ModelConfig& c, const std::string& name) {
   if (name == "lm_head") return {c.vocab_size, c.hidden_size};
   const std::string prefix = "model.layers.";

@@ -20,6 +20,8 @@ struct RopeScaling {
   int64_t original_max_position_embeddings = 8192;
 };
 
+const char* rope_scaling_name(RopeScaling::Type t);  // "none", "linear" or "llama3"
+
 struct ModelConfig {
   Architecture architecture = Architecture::Llama;
   int64_t vocab_size = 0;

@@ -2,27 +2,12 @@
 
 namespace srs {
 
-namespace {
-
-const char* rope_scaling_name(RopeScaling::Type t) {
-  switch (t) {
-    case RopeScaling::Type::None: return "none";
-    case RopeScaling::Type::Linear: return "linear";
-    case RopeScaling::Type::Llama3: return "llama3";
-  }
-  return "?";
-}
-
-}  // namespace
-
 ModelSummary summarize_model(const ModelFiles& files) {
   const ModelConfig& c = files.config;
   ModelSummary s;
   s.path = files.path;
   s.format = files.format;
   s.config = c;
-  s.architecture = architecture_name(c.architecture);
-  s.rope_scaling = rope_scaling_name(c.rope_scaling.type);
   for (const auto& name : files.weights->names()) {
     s.parameters += numel(files.weights->shape(name));
     s.stored_types[files.weights->stored_type(name)]++;
@@ -30,7 +15,6 @@ ModelSummary summarize_model(const ModelFiles& files) {
   s.tensors = static_cast<int64_t>(files.weights->names().size());
   s.size_bytes = files.size_bytes;
   if (files.tokenizer) {
-    s.has_tokenizer = true;
     s.tokenizer_kind = files.tokenizer->kind();
     s.tokenizer_vocab = files.tokenizer->vocab_size();
     s.bos_id = files.tokenizer->bos_id();

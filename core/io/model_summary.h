@@ -12,15 +12,12 @@ namespace srs {
 struct ModelSummary {
   std::string path;
   std::string format;  // "gguf" or "safetensors"
-  ModelConfig config;  // sizes, heads, vocabulary, rope, tied embeddings
-  std::string architecture;  // HF class name, e.g. "LlamaForCausalLM"
-  std::string rope_scaling;  // "none", "linear" or "llama3"
+  ModelConfig config;  // architecture, sizes, heads, vocabulary, rope, tied embeddings
   int64_t parameters = 0;
   int64_t tensors = 0;
   std::map<std::string, int64_t> stored_types;  // stored type -> tensor count
   uint64_t size_bytes = 0;
-  bool has_tokenizer = false;
-  std::string tokenizer_kind;  // "byte-level BPE" or "SentencePiece BPE"
+  std::string tokenizer_kind;  // "byte-level BPE" or "SentencePiece BPE"; empty: no tokenizer
   int64_t tokenizer_vocab = 0;
   int64_t bos_id = -1;
   int64_t eos_id = -1;
